@@ -1,0 +1,59 @@
+"""bptt_core: exact Backpropagation Through Time in NumPy (no streamlit, no plotly).
+
+Shape letters, used in every docstring of this package and the views:
+
+    N  batch size            T  sequence length (steps t = 1..T)
+    D  input size            H  hidden size
+    K  output size           S  state size (H for RNN and GRU, 2H for LSTM: (h, c))
+
+Arrays indexed by step store step t at index t - 1, except those that include
+the initial state (hs, states: (N, T+1, .), h_0 at index 0) and the Jacobian
+products (N, T+1), where index t means ds_T/ds_t.
+
+Quick start:
+
+    import numpy as np, bptt_core as bc
+    model = bc.init_rnn(8, 32, 8, spectral_radius=0.9, seed=0)
+    xs = np.random.default_rng(0).standard_normal((1, 100, 8))
+    targets = np.zeros((1, 100), dtype=int)
+    result = bc.bptt(model, xs, targets)
+    bc.jacobian_log10_norms(model, result, ord=2)   # (1, 101)
+"""
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .analysis import Spectrum, Verdict, fitted_log10_growth, spectrum, verdict
+from .bptt import BPTTResult, bptt
+from .cells import CELLS, cell_module
+from .cells.rnn import RNN, init_rnn
+from .initializers import INITIALIZERS
+from .lognorms import (
+    jacobian_log10_norms,
+    jacobian_log10_norms_both,
+    log10_gradient_norms,
+    step_jacobian_log10_singular_range,
+)
+from .losses import LOSS_STEPS, LOSSES
+
+__all__ = [
+    "ACTIVATIONS",
+    "CELLS",
+    "INITIALIZERS",
+    "LOSSES",
+    "LOSS_STEPS",
+    "RNN",
+    "Activation",
+    "BPTTResult",
+    "Spectrum",
+    "Verdict",
+    "bptt",
+    "cell_module",
+    "fitted_log10_growth",
+    "get_activation",
+    "init_rnn",
+    "jacobian_log10_norms",
+    "jacobian_log10_norms_both",
+    "log10_gradient_norms",
+    "spectrum",
+    "step_jacobian_log10_singular_range",
+    "verdict",
+]

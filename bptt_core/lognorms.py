@@ -1,0 +1,190 @@
+"""Norms of products over time, computed in the log domain (NOTES §2).
+
+A product of T Jacobians can be 10^-900 or 10^+900: far outside float64. Every
+running product here is renormalised at each step and the log10 of the scale is
+accumulated, so the results stay exact where the plain product would be 0 or inf.
+A true zero (W_h = 0, every ReLU unit off) is reported as -inf.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cells import cell_module
+
+_EXACT_MAX_SIZE = 64  # up to this state size, exact singular values (batched LAPACK) are cheap
+_SVD_BATCH = 32  # normalised products buffered per batched SVD call
+_POWER_TOL = 1e-14  # relative change of the sigma estimate that ends the power iteration
+_POWER_MAX_ITER = 8  # past this, the step falls back to an exact SVD
+_PROBE_WEIGHT = 1e-3  # keeps every direction present in the warm start
+
+
+def _probe(size: int) -> np.ndarray:
+    """A fixed, generic unit vector (a local generator: no global random state)."""
+    v = np.random.default_rng(20130211).standard_normal(size)
+    return v / np.linalg.norm(v)
+
+
+def _log10(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log10(x)
+
+
+class _SpectralTracker:
+    """sigma_max of each normalised product P_t: (N, S, S), fed in order t = T-1 .. 0.
+
+    Small S: exact singular values, computed in batches. Large S: power iteration on
+    P P^T warm-started from the previous product's left singular vector (the left
+    space, that of s_T, is the same for every t); a step that has not converged
+    within _POWER_MAX_ITER iterations (close or crossing singular values) falls back
+    to an exact SVD, which also reseeds the warm start.
+    """
+
+    def __init__(self, n: int, size: int, out: np.ndarray):
+        self.exact = size <= _EXACT_MAX_SIZE
+        self.out = out  # (N, T+1) receives sigma
+        self.probe = _probe(size)
+        self.u = np.broadcast_to(self.probe, (n, size)).copy()
+        self.pending: list[tuple[int, np.ndarray]] = []
+        self.fallbacks = 0
+
+    def add(self, t: int, p: np.ndarray) -> None:
+        if self.exact:
+            self.pending.append((t, p.copy()))
+            if len(self.pending) == _SVD_BATCH:
+                self.flush()
+        else:
+            self.out[:, t] = self._power(p)
+
+    def flush(self) -> None:
+        if self.pending:
+            steps = [t for t, _ in self.pending]
+            sv = np.linalg.svd(np.stack([p for _, p in self.pending], axis=1), compute_uv=False)
+            self.out[:, steps] = sv[..., 0]
+            self.pending = []
+
+    def _power(self, p: np.ndarray) -> np.ndarray:
+        u = self.u + _PROBE_WEIGHT * self.probe
+        u /= np.linalg.norm(u, axis=1, keepdims=True)
+        sigma_old = np.zeros(p.shape[0])
+        for _ in range(_POWER_MAX_ITER):
+            v = np.matmul(u[:, None, :], p)[:, 0]  # P^T u
+            sigma = np.linalg.norm(v, axis=1)
+            if np.all(np.abs(sigma - sigma_old) <= _POWER_TOL * sigma):
+                self.u = u
+                return sigma
+            sigma_old = sigma
+            u = np.matmul(p, v[:, :, None])[:, :, 0]  # P P^T u
+            norm = np.linalg.norm(u, axis=1, keepdims=True)
+            u /= np.where(norm > 0, norm, 1.0)
+        # Not converged: close or crossing singular values. Exact values; the
+        # partly converged u stays as the next warm start.
+        self.fallbacks += 1
+        self.u = u
+        return np.linalg.svd(p, compute_uv=False)[:, 0]
+
+
+def jacobian_log10_norms_both(model, result) -> dict[str, np.ndarray]:
+    """log10 ||ds_T/ds_t|| for t = 0..T, spectral ("2") and Frobenius ("fro"): each (N, T+1).
+
+    ds_T/ds_t = J_T ... J_{t+1}; entry t = T is the identity.
+    """
+    cell = cell_module(model)
+    cache = result.cache
+    n, steps = result.dh.shape[:2]
+    size = cell.state_size(model)
+    fro = np.empty((n, steps + 1))
+    fro[:, steps] = 0.5 * np.log10(size)
+    p = np.broadcast_to(np.eye(size), (n, size, size)).copy()
+    log_scale = np.zeros(n)
+    sigma = np.ones((n, steps + 1))  # sigma_max of the normalised product
+    tracker = _SpectralTracker(n, size, sigma)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for t in range(steps, 0, -1):
+            p = cell.rmul_jacobian(p, cache, t)  # P_{t-1} = P_t J_t
+            norm = np.sqrt(np.einsum("nij,nij->n", p, p))
+            alive = norm > 0
+            p /= np.where(alive, norm, 1.0)[:, None, None]
+            log_scale += _log10(norm)  # -inf once the product is exactly zero
+            fro[:, t - 1] = log_scale
+            tracker.add(t - 1, p)
+        tracker.flush()
+        spec = np.where(np.isfinite(fro), fro + _log10(sigma), -np.inf)
+    spec[:, steps] = 0.0
+    return {"2": spec, "fro": fro}
+
+
+def jacobian_log10_norms(model, result, *, ord: int | str = 2) -> np.ndarray:
+    """(N, T+1): entry [n, t] is log10 ||ds_T/ds_t|| for sample n (ord 2 or "fro")."""
+    key = {2: "2", "2": "2", "fro": "fro"}.get(ord)
+    if key is None:
+        raise ValueError(f"ord must be 2 or 'fro', not {ord!r}")
+    return jacobian_log10_norms_both(model, result)[key]
+
+
+def _scaled_backward(cell, cache, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The BPTT recursion ds_t = g_t + J_{t+1}^T ds_{t+1}, carried as 10^e * unit vector.
+
+    g: (N, T, S) direct gradient into each state. Returns log10 ||dL/dh_t|| and
+    log10 ||dpre_t|| (the pre-activation gradient), each (N, T).
+    """
+    n, steps, size = g.shape
+    log_dh = np.empty((n, steps))
+    log_dpre = np.empty((n, steps))
+    carry, carry_log = np.zeros((n, size)), np.full(n, -np.inf)
+    with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
+        for t in range(steps, 0, -1):
+            g_t = g[:, t - 1]
+            g_log = _log10(np.linalg.norm(g_t, axis=1))
+            top = np.maximum(g_log, carry_log)
+            finite_top = np.where(np.isfinite(top), top, 0.0)
+            # ds_t / 10^top = g_t 10^-top + (J_{t+1}^T unit ds_{t+1}) 10^(e_{t+1} - top)
+            ds = g_t * _pow10(g_log, finite_top, 0.0) + carry * _pow10(carry_log, finite_top, carry_log)
+            norm = np.linalg.norm(ds, axis=1)
+            ds /= np.where(norm > 0, norm, 1.0)[:, None]
+            e = np.where(norm > 0, finite_top + _log10(norm), -np.inf)
+            log_dh[:, t - 1] = e + _log10(np.linalg.norm(cell.hidden_of(ds), axis=1))
+            dpre, carry = cell.step_backward(ds, cache, t)
+            log_dpre[:, t - 1] = e + _log10(np.linalg.norm(dpre, axis=1))
+            carry_log = e
+    return log_dh, log_dpre
+
+
+def _pow10(log_norm: np.ndarray, top: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """10^(exponent - top) as a column, 0 where log_norm is -inf (a zero term)."""
+    return np.where(np.isfinite(log_norm), 10.0 ** (exponent - top), 0.0)[:, None]
+
+
+def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
+    """Per-step gradient magnitudes in log10, each (N, T), for sample n:
+
+    - "total":  log10 ||dL/dh_t||, through all later steps;
+    - "last":   log10 ||dL_T/dh_t||, from the last step's loss alone;
+    - "weight": log10 ||dL/dpre_t h_{t-1}^T||_F, step t's term of dL/dW_h
+                (= ||dL/dpre_t|| ||h_{t-1}||, a rank-one outer product).
+    Defined when result.overflow_step is None (the forward pass stayed finite).
+    """
+    cell = cell_module(model)
+    g = cell.state_grad_from_hidden(result.dout_direct)
+    total, dpre = _scaled_backward(cell, result.cache, g)
+    g_last = np.zeros_like(g)
+    g_last[:, -1] = g[:, -1]
+    last, _ = _scaled_backward(cell, result.cache, g_last)
+    h_prev_log = _log10(np.linalg.norm(result.hs[:, :-1], axis=2))
+    return {"total": total, "last": last, "weight": dpre + h_prev_log}
+
+
+def step_jacobian_log10_singular_range(model, result, chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """log10 sigma_min(J_t) and log10 sigma_max(J_t) of each single-step Jacobian: (N, T) each.
+
+    Their running sums bound the product: prod sigma_min <= sigma(ds_T/ds_t) <= prod sigma_max.
+    """
+    cell = cell_module(model)
+    n, steps = result.dh.shape[:2]
+    lo, hi = np.empty((n, steps)), np.empty((n, steps))
+    for first in range(1, steps + 1, chunk):
+        last = min(first + chunk - 1, steps)
+        sv = np.linalg.svd(cell.jacobians(result.cache, first, last), compute_uv=False)
+        lo[:, first - 1 : last] = _log10(sv[..., -1])
+        hi[:, first - 1 : last] = _log10(sv[..., 0])
+    return lo, hi
