@@ -42,12 +42,15 @@ def bptt(
     """
     cell = cell_module(model)
     out, cache = cell.forward(model, xs, h0)  # out: (N, T, H)
-    o = out @ model.W_y.T + model.b_y  # o_t = W_y h_t + b_y
-    value, do = losses.evaluate(loss, o, targets, losses.loss_mask(xs.shape[1], loss_steps))
-    dout = do @ model.W_y  # W_y^T dL/do_t
-    grads, dh = cell.backward(dout, cache)
-    grads["W_y"] = np.einsum("ntk,nth->kh", do, out)  # dL/dW_y = sum_t dL/do_t h_t^T
-    grads["b_y"] = do.sum(axis=(0, 1))  # dL/db_y = sum_t dL/do_t
+    # Past an overflow (result.overflow_step) the values below are inf/NaN by
+    # arithmetic, not by accident: the views read overflow_step and show what stays defined.
+    with np.errstate(over="ignore", invalid="ignore"):
+        o = out @ model.W_y.T + model.b_y  # o_t = W_y h_t + b_y
+        value, do = losses.evaluate(loss, o, targets, losses.loss_mask(xs.shape[1], loss_steps))
+        dout = do @ model.W_y  # W_y^T dL/do_t
+        grads, dh = cell.backward(dout, cache)
+        grads["W_y"] = np.einsum("ntk,nth->kh", do, out)  # dL/dW_y = sum_t dL/do_t h_t^T
+        grads["b_y"] = do.sum(axis=(0, 1))  # dL/db_y = sum_t dL/do_t
     h0_hidden = cell.hidden_of(cache.states[:, :1])
     return BPTTResult(
         loss=value,

@@ -132,7 +132,7 @@ def _scaled_backward(cell, cache, g: np.ndarray) -> tuple[np.ndarray, np.ndarray
     log_dh = np.empty((n, steps))
     log_dpre = np.empty((n, steps))
     carry, carry_log = np.zeros((n, size)), np.full(n, -np.inf)
-    with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", under="ignore", over="ignore"):
         for t in range(steps, 0, -1):
             g_t = g[:, t - 1]
             g_log = _log10(np.linalg.norm(g_t, axis=1))
