@@ -24,7 +24,11 @@ from .activations import ACTIVATIONS, Activation, get_activation
 from .analysis import Spectrum, Verdict, fitted_log10_growth, spectrum, verdict
 from .bptt import BPTTResult, bptt
 from .cells import CELLS, cell_module
+from .cells.gru import GRU, init_gru
+from .cells.lstm import LSTM, init_lstm
 from .cells.rnn import RNN, init_rnn
+from .export import readout_state_dict, to_torch_state_dict
+from .gates import cell_path_log10_norms, log10_gate_products
 from .initializers import INITIALIZERS
 from .lognorms import (
     jacobian_log10_norms,
@@ -40,6 +44,8 @@ __all__ = [
     "INITIALIZERS",
     "LOSSES",
     "LOSS_STEPS",
+    "GRU",
+    "LSTM",
     "RNN",
     "Activation",
     "BPTTResult",
@@ -49,7 +55,13 @@ __all__ = [
     "cell_module",
     "fitted_log10_growth",
     "get_activation",
+    "init_gru",
+    "init_lstm",
     "init_rnn",
+    "cell_path_log10_norms",
+    "log10_gate_products",
+    "readout_state_dict",
+    "to_torch_state_dict",
     "jacobian_log10_norms",
     "jacobian_log10_norms_both",
     "log10_gradient_norms",

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import losses
 from .cells import cell_module
+from .truncation import Truncation, truncated_backward
 
 
 @dataclass
@@ -24,6 +25,7 @@ class BPTTResult:
     dout_direct: np.ndarray  # (N, T, H) W_y^T dL/do_t, the read-out's own share of dL/dh_t
     cache: Any  # the cell's forward cache
     overflow_step: int | None  # first t whose h_t left float64, else None
+    truncation: Truncation | None = None  # the truncation the cell gradients (and dh) follow; None = full
 
 
 def bptt(
@@ -34,11 +36,14 @@ def bptt(
     loss: str = "cross_entropy",
     loss_steps: str = "all",
     h0: np.ndarray | None = None,
+    truncation: Truncation | None = None,
 ) -> BPTTResult:
     """Exact gradient of L for any cell.
 
     xs: (N, T, D); targets: int (N, T) for cross-entropy or float (N, T, K) for MSE;
     h0: (N, S) initial state or None (zeros). See losses.py for the exact loss.
+    truncation: None (the full gradient) or Chunked / TBPTT / Randomized from truncation.py;
+    it changes the cell-parameter gradients and dh only (read-out gradients stay exact).
     """
     cell = cell_module(model)
     out, cache = cell.forward(model, xs, h0)  # out: (N, T, H)
@@ -48,7 +53,10 @@ def bptt(
         o = out @ model.W_y.T + model.b_y  # o_t = W_y h_t + b_y
         value, do = losses.evaluate(loss, o, targets, losses.loss_mask(xs.shape[1], loss_steps))
         dout = do @ model.W_y  # W_y^T dL/do_t
-        grads, dh = cell.backward(dout, cache)
+        if truncation is None:
+            grads, dh = cell.backward(dout, cache)
+        else:
+            grads, dh = truncated_backward(cell, dout, cache, truncation)
         grads["W_y"] = np.einsum("ntk,nth->kh", do, out)  # dL/dW_y = sum_t dL/do_t h_t^T
         grads["b_y"] = do.sum(axis=(0, 1))  # dL/db_y = sum_t dL/do_t
     h0_hidden = cell.hidden_of(cache.states[:, :1])
@@ -62,4 +70,5 @@ def bptt(
         dout_direct=dout,
         cache=cache,
         overflow_step=cache.overflow_step,
+        truncation=truncation,
     )

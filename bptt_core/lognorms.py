@@ -132,27 +132,27 @@ def _scaled_backward(cell, cache, g: np.ndarray) -> tuple[np.ndarray, np.ndarray
     log_dh = np.empty((n, steps))
     log_dpre = np.empty((n, steps))
     carry, carry_log = np.zeros((n, size)), np.full(n, -np.inf)
+    state_is_hidden = size == cell.hidden_of(g[:, 0]).shape[1]
     with np.errstate(invalid="ignore", divide="ignore", under="ignore", over="ignore"):
+        g_norm = np.linalg.norm(g, axis=2)
+        g_log = np.log10(g_norm)  # (N, T), -inf where g_t = 0
+        g_unit = g / np.where(g_norm > 0, g_norm, 1.0)[..., None]
         for t in range(steps, 0, -1):
-            g_t = g[:, t - 1]
-            g_log = _log10(np.linalg.norm(g_t, axis=1))
-            top = np.maximum(g_log, carry_log)
-            finite_top = np.where(np.isfinite(top), top, 0.0)
-            # ds_t / 10^top = g_t 10^-top + (J_{t+1}^T unit ds_{t+1}) 10^(e_{t+1} - top)
-            ds = g_t * _pow10(g_log, finite_top, 0.0) + carry * _pow10(carry_log, finite_top, carry_log)
-            norm = np.linalg.norm(ds, axis=1)
+            top = np.maximum(g_log[:, t - 1], carry_log)
+            top = np.where(np.isfinite(top), top, 0.0)
+            # ds_t / 10^top = unit g_t 10^(log|g_t| - top) + (J_{t+1}^T unit ds_{t+1}) 10^(e_{t+1} - top);
+            # every exponent is <= 0, and 10^-inf = 0 drops an absent term.
+            ds = g_unit[:, t - 1] * (10.0 ** (g_log[:, t - 1] - top))[:, None]
+            ds += carry * (10.0 ** (carry_log - top))[:, None]
+            norm = np.sqrt(np.einsum("ns,ns->n", ds, ds))
             ds /= np.where(norm > 0, norm, 1.0)[:, None]
-            e = np.where(norm > 0, finite_top + _log10(norm), -np.inf)
-            log_dh[:, t - 1] = e + _log10(np.linalg.norm(cell.hidden_of(ds), axis=1))
+            e = top + np.log10(norm)  # -inf once both terms are exactly zero
+            hidden_norm = 1.0 if state_is_hidden else np.linalg.norm(cell.hidden_of(ds), axis=1)
+            log_dh[:, t - 1] = e + np.log10(hidden_norm)
             dpre, carry = cell.step_backward(ds, cache, t)
-            log_dpre[:, t - 1] = e + _log10(np.linalg.norm(dpre, axis=1))
+            log_dpre[:, t - 1] = e + np.log10(np.sqrt(np.einsum("ns,ns->n", dpre, dpre)))
             carry_log = e
     return log_dh, log_dpre
-
-
-def _pow10(log_norm: np.ndarray, top: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
-    """10^(exponent - top) as a column, 0 where log_norm is -inf (a zero term)."""
-    return np.where(np.isfinite(log_norm), 10.0 ** (exponent - top), 0.0)[:, None]
 
 
 def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
@@ -166,12 +166,31 @@ def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
     """
     cell = cell_module(model)
     g = cell.state_grad_from_hidden(result.dout_direct)
-    total, dpre = _scaled_backward(cell, result.cache, g)
     g_last = np.zeros_like(g)
     g_last[:, -1] = g[:, -1]
-    last, _ = _scaled_backward(cell, result.cache, g_last)
-    h_prev_log = _log10(np.linalg.norm(result.hs[:, :-1], axis=2))
-    return {"total": total, "last": last, "weight": dpre + h_prev_log}
+    # "total" and "last" share one loop: the samples stacked twice on the batch axis.
+    log_dh, log_dpre = _scaled_backward(cell, _RepeatedBatch(result.cache, 2), np.concatenate([g, g_last]))
+    n = g.shape[0]
+    with np.errstate(divide="ignore"):
+        h_prev_log = np.log10(np.linalg.norm(result.hs[:, :-1], axis=2))
+    return {"total": log_dh[:n], "last": log_dh[n:], "weight": log_dpre[:n] + h_prev_log}
+
+
+class _RepeatedBatch:
+    """A cell cache whose per-sample arrays are repeated `times` along the batch axis."""
+
+    def __init__(self, cache, times: int):
+        self._cache, self._times = cache, times
+        self._batch = cache.xs.shape[0]
+        self._tiled: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name):
+        value = getattr(self._cache, name)
+        if isinstance(value, np.ndarray) and value.ndim >= 2 and value.shape[0] == self._batch:
+            if name not in self._tiled:
+                self._tiled[name] = np.concatenate([value] * self._times)
+            return self._tiled[name]
+        return value
 
 
 def step_jacobian_log10_singular_range(model, result, chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:

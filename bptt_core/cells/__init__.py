@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import rnn
+from . import gru, lstm, rnn
 
-CELLS: dict[str, ModuleType] = {rnn.NAME: rnn}
+CELLS: dict[str, ModuleType] = {rnn.NAME: rnn, lstm.NAME: lstm, gru.NAME: gru}
 
 
 def cell_module(model) -> ModuleType:

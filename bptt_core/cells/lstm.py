@@ -1,0 +1,287 @@
+"""LSTM cell in PyTorch's layout (torch.nn.LSTM, one layer), gates stacked (i, f, g, o):
+
+    z_t = W_x x_t + b_x + W_h h_{t-1} + b_h                  (4H,) gate pre-activations
+    i, f, o = sigmoid(z_i, z_f, z_o)    g = tanh(z_g)
+    c_t = f * c_{t-1} + i * g           h_t = o * tanh(c_t)
+
+W_x: (4H, D) = weight_ih_l0, W_h: (4H, H) = weight_hh_l0, b_x = bias_ih_l0, b_h = bias_hh_l0
+(PyTorch keeps two biases; so do we, so that export is exact; both get the same gradient).
+
+The state is s_t = concat(h_t, c_t): S = 2H, and J_t = ds_t/ds_{t-1} is 2H x 2H. The direct
+cell path dc_t/dc_{t-1} = diag(f_t) is the block that lets gradients survive (NOTES §1).
+Gated cells are bounded (|h| < 1, |c_t| <= |c_0| + t), so overflow_step is always None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..activations import Activation, get_activation
+from ..initializers import recurrent_matrix
+from ..rng import as_generator
+
+NAME = "lstm"
+CELL_PARAMS = ("W_x", "W_h", "b_x", "b_h")
+GATES = ("i", "f", "g", "o")  # order of the 4 H-blocks of W_x, W_h, b_x, b_h
+
+_SIGMOID = get_activation("sigmoid")
+
+
+@dataclass
+class LSTM:
+    """Weights of an LSTM with a linear read-out o_t = W_y h_t + b_y."""
+
+    W_x: np.ndarray  # (4H, D)
+    W_h: np.ndarray  # (4H, H)
+    b_x: np.ndarray  # (4H,)
+    b_h: np.ndarray  # (4H,)
+    W_y: np.ndarray  # (K, H)
+    b_y: np.ndarray  # (K,)
+    cell: ClassVar[str] = NAME
+    param_names: ClassVar[tuple[str, ...]] = ("W_x", "W_h", "b_x", "b_h", "W_y", "b_y")
+
+    @property
+    def hidden_size(self) -> int:
+        return self.W_h.shape[1]
+
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.param_names}
+
+
+def gate_slice(name: str, hidden_size: int) -> slice:
+    """Rows of W_x, W_h, b_x, b_h belonging to gate name ("i", "f", "g" or "o")."""
+    k = GATES.index(name)
+    return slice(k * hidden_size, (k + 1) * hidden_size)
+
+
+def init_lstm(
+    input_size: int,
+    hidden_size: int,
+    output_size: int,
+    *,
+    spectral_radius: float,
+    init: str = "gaussian",
+    forget_bias: float = 1.0,
+    seed: int | np.random.Generator = 0,
+) -> LSTM:
+    """An LSTM whose four H x H blocks of W_h each come from the named initialiser
+    (max|eig| = spectral_radius for each block).
+
+    W_x (4H, D) and W_y (K, H) are N(0, 1/fan_in); biases start at zero except the
+    forget-gate slice of b_x, which is forget_bias (the usual +1 keeps f_t near
+    sigmoid(1) = 0.73 at the start, so the cell path does not close at once).
+    """
+    rng = as_generator(seed)
+    w_h = np.concatenate([recurrent_matrix(init, rng, hidden_size, spectral_radius) for _ in GATES])
+    w_x = rng.standard_normal((4 * hidden_size, input_size)) / np.sqrt(input_size)
+    w_y = rng.standard_normal((output_size, hidden_size)) / np.sqrt(hidden_size)
+    b_x = np.zeros(4 * hidden_size)
+    b_x[gate_slice("f", hidden_size)] = forget_bias
+    return LSTM(w_x, w_h, b_x, np.zeros(4 * hidden_size), w_y, np.zeros(output_size))
+
+
+@dataclass
+class Cache:
+    """What the backward pass reuses from the forward pass."""
+
+    model: LSTM
+    act: Activation  # tanh, the candidate and output squashing
+    xs: np.ndarray  # (N, T, D)
+    states: np.ndarray  # (N, T+1, S): s_t = concat(h_t, c_t), s_0 at index 0
+    a: np.ndarray  # (N, T, 4H) gate pre-activations z_t
+    # (N, T, 2, 4H): d[:, t-1, 0] = dh_t/dz_t and d[:, t-1, 1] = dc_t/dz_t (diagonals per gate
+    # block, with h_{t-1}, c_{t-1} held fixed). Then J_t's h-columns are sum_gates diag(d) W_h.
+    d: np.ndarray
+    gates: np.ndarray  # (N, T, 4H) i, f, g, o
+    tanh_c: np.ndarray  # (N, T, H) tanh(c_t)
+    overflow_step: int | None = None  # always None: every gate and h_t is bounded
+    extras: dict = field(default_factory=dict)
+
+
+def state_size(model: LSTM) -> int:
+    return 2 * model.hidden_size
+
+
+def hidden_of(states: np.ndarray) -> np.ndarray:
+    """h part of states (..., 2H) -> (..., H)."""
+    return states[..., : states.shape[-1] // 2]
+
+
+def cell_of(states: np.ndarray) -> np.ndarray:
+    """c part of states (..., 2H) -> (..., H)."""
+    return states[..., states.shape[-1] // 2 :]
+
+
+def state_grad_from_hidden(dh: np.ndarray) -> np.ndarray:
+    """Embed dL/dh (..., H) into the state space (..., 2H): no direct gradient on c."""
+    return np.concatenate([dh, np.zeros_like(dh)], axis=-1)
+
+
+def _split(v: np.ndarray, parts: int) -> list[np.ndarray]:
+    """(..., parts*H) -> parts arrays (..., H)."""
+    return np.split(v, parts, axis=-1)
+
+
+def step_forward(
+    model: LSTM, act: Activation | None, x_t: np.ndarray, s_prev: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """x_t: (N, D), s_prev: (N, 2H) -> (s_t: (N, 2H), z_t: (N, 4H)). act is unused (fixed gates)."""
+    h_prev, c_prev = hidden_of(s_prev), cell_of(s_prev)
+    z = x_t @ model.W_x.T + model.b_x + h_prev @ model.W_h.T + model.b_h
+    z_i, z_f, z_g, z_o = _split(z, 4)
+    i, f, o = _SIGMOID.f(z_i), _SIGMOID.f(z_f), _SIGMOID.f(z_o)
+    g = np.tanh(z_g)
+    c = f * c_prev + i * g
+    h = o * np.tanh(c)
+    return np.concatenate([h, c], axis=1), z
+
+
+def _initial_state(h0: np.ndarray | None, n: int, hidden: int) -> np.ndarray:
+    """h0: None (zeros), (N, 2H) = (h_0, c_0), or (N, H) = h_0 with c_0 = 0 -> (N, 2H)."""
+    s0 = np.zeros((n, 2 * hidden))
+    if h0 is not None:
+        s0[:, : h0.shape[-1]] = h0
+    return s0
+
+
+def forward(model: LSTM, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, Cache]:
+    """xs: (N, T, D), h0: (N, 2H), (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache)."""
+    n, steps, _ = xs.shape
+    hidden = model.hidden_size
+    states = np.empty((n, steps + 1, 2 * hidden))
+    states[:, 0] = _initial_state(h0, n, hidden)
+    a = np.empty((n, steps, 4 * hidden))
+    for t in range(1, steps + 1):
+        states[:, t], a[:, t - 1] = step_forward(model, None, xs[:, t - 1], states[:, t - 1])
+    z_i, z_f, z_g, z_o = _split(a, 4)
+    gates = np.concatenate([_SIGMOID.f(z_i), _SIGMOID.f(z_f), np.tanh(z_g), _SIGMOID.f(z_o)], axis=-1)
+    tanh_c = np.tanh(cell_of(states[:, 1:]))
+    d = _state_derivatives(gates, tanh_c, cell_of(states[:, :-1]))
+    cache = Cache(model, get_activation("tanh"), xs, states, a, d, gates, tanh_c)
+    return hidden_of(states[:, 1:]), cache
+
+
+def _state_derivatives(gates: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray) -> np.ndarray:
+    """(N, T, 2, 4H): dh_t/dz_t and dc_t/dz_t, from cached gate values."""
+    i, f, g, o = _split(gates, 4)
+    dc_dz = np.concatenate(
+        [
+            g * i * (1 - i),  # dc/dz_i = g * sigmoid'(z_i)
+            c_prev * f * (1 - f),  # dc/dz_f = c_{t-1} * sigmoid'(z_f)
+            i * (1 - g * g),  # dc/dz_g = i * tanh'(z_g)
+            np.zeros_like(o),  # c_t does not depend on z_o
+        ],
+        axis=-1,
+    )
+    through_c = np.tile(o * (1 - tanh_c * tanh_c), 4)  # dh/dc = o * tanh'(c_t)
+    dh_dz = through_c * dc_dz
+    dh_dz[..., 3 * i.shape[-1] :] = tanh_c * o * (1 - o)  # dh/dz_o = tanh(c_t) * sigmoid'(z_o)
+    return np.stack([dh_dz, dc_dz], axis=-2)
+
+
+def step_backward(ds_t: np.ndarray, cache: Cache, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """One step back. ds_t: (N, 2H) total dL/ds_t = (dL/dh_t, dL/dc_t) -> (dz_t: (N, 4H), ds_prev: (N, 2H)).
+
+    dz_t = dL/dz_t is the factor of every weight gradient: step t's term of dL/dW_h is
+    dz_t h_{t-1}^T.
+    """
+    dh, dc_later = hidden_of(ds_t), cell_of(ds_t)
+    i, f, g, o = _split(cache.gates[:, t - 1], 4)
+    tanh_c = cache.tanh_c[:, t - 1]
+    c_prev = cell_of(cache.states[:, t - 1])
+    dc = dc_later + dh * o * (1 - tanh_c * tanh_c)  # dL/dc_t = dL/dc_t (from t+1) + dL/dh_t o tanh'(c_t)
+    dz = np.concatenate(
+        [
+            dc * g * i * (1 - i),  # dL/dz_i = dL/dc_t g sigmoid'(z_i)
+            dc * c_prev * f * (1 - f),  # dL/dz_f = dL/dc_t c_{t-1} sigmoid'(z_f)
+            dc * i * (1 - g * g),  # dL/dz_g = dL/dc_t i tanh'(z_g)
+            dh * tanh_c * o * (1 - o),  # dL/dz_o = dL/dh_t tanh(c_t) sigmoid'(z_o)
+        ],
+        axis=1,
+    )
+    dh_prev = dz @ cache.model.W_h  # dL/dh_{t-1} (through step t) = W_h^T dL/dz_t
+    dc_prev = dc * f  # dL/dc_{t-1} (through step t) = f_t * dL/dc_t
+    return dz, np.concatenate([dh_prev, dc_prev], axis=1)
+
+
+def step_param_grads(dz_t: np.ndarray, cache: Cache, t: int) -> dict[str, np.ndarray]:
+    """Step t's term of each cell-parameter gradient, summed over the batch. dz_t: (N, 4H)."""
+    return {
+        "W_x": dz_t.T @ cache.xs[:, t - 1],  # dL/dW_x += dL/dz_t x_t^T
+        "W_h": dz_t.T @ hidden_of(cache.states[:, t - 1]),  # dL/dW_h += dL/dz_t h_{t-1}^T
+        "b_x": dz_t.sum(axis=0),  # dL/db_x += dL/dz_t
+        "b_h": dz_t.sum(axis=0),  # dL/db_h += dL/dz_t (same sum enters both biases)
+    }
+
+
+def backward(dout: np.ndarray, cache: Cache) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t)."""
+    n, steps, hidden = dout.shape
+    dh = np.empty_like(dout)
+    dz = np.empty((n, steps, 4 * hidden))
+    carry = np.zeros((n, 2 * hidden))
+    for t in range(steps, 0, -1):
+        ds_t = carry + state_grad_from_hidden(dout[:, t - 1])  # dL/ds_t = direct + J_{t+1}^T dL/ds_{t+1}
+        dh[:, t - 1] = hidden_of(ds_t)
+        dz[:, t - 1], carry = step_backward(ds_t, cache, t)
+    bias = dz.sum(axis=(0, 1))  # sum_t dL/dz_t
+    grads = {
+        "W_x": np.einsum("nti,ntj->ij", dz, cache.xs),  # sum_t dL/dz_t x_t^T
+        "W_h": np.einsum("nti,ntj->ij", dz, hidden_of(cache.states[:, :-1])),  # sum_t dL/dz_t h_{t-1}^T
+        "b_x": bias,
+        "b_h": bias.copy(),
+    }
+    return grads, dh
+
+
+def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
+    """p: (N, m, 2H) -> p @ J_t with J_t = ds_t/ds_{t-1}:
+
+        J_t = [[sum_gates diag(dh/dz) W_h,  diag(o tanh'(c_t) f)],
+               [sum_gates diag(dc/dz) W_h,  diag(f)            ]]
+
+    The diagonals are folded into p: one GEMM with W_h per step.
+    """
+    p_h, p_c = hidden_of(p), cell_of(p)
+    d = cache.d[:, t - 1, None]  # (N, 1, 2, 4H)
+    q = np.tile(p_h, 4) * d[:, :, 0] + np.tile(p_c, 4) * d[:, :, 1]  # (N, m, 4H): p @ [dh_t/dz_t; dc_t/dz_t]
+    f, through_c = _cell_path(cache, t)
+    to_c_prev = (p_h * through_c[:, None] + p_c) * f[:, None]  # p @ [dh_t/dc_{t-1}; dc_t/dc_{t-1}]
+    return np.concatenate([q @ cache.model.W_h, to_c_prev], axis=-1)
+
+
+def _cell_path(cache: Cache, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """f_t (N, H) and dh_t/dc_t = o_t tanh'(c_t) (N, H)."""
+    hidden = cache.model.hidden_size
+    f = cache.gates[:, t - 1, hidden : 2 * hidden]
+    o = cache.gates[:, t - 1, 3 * hidden :]
+    tanh_c = cache.tanh_c[:, t - 1]
+    return f, o * (1 - tanh_c * tanh_c)
+
+
+def jacobians(cache: Cache, t_first: int, t_last: int) -> np.ndarray:
+    """Explicit J_t = ds_t/ds_{t-1} for t = t_first..t_last: (N, m, 2H, 2H)."""
+    hidden = cache.model.hidden_size
+    d = cache.d[:, t_first - 1 : t_last]  # (N, m, 2, 4H)
+    w = cache.model.W_h.reshape(4, hidden, hidden)
+    # column block h_{t-1}: sum over gates of diag(d_gate) W_gate
+    to_h_prev = np.einsum("nmkgi,gij->nmkij", d.reshape(*d.shape[:3], 4, hidden), w)
+    to_h_prev = to_h_prev.reshape(*d.shape[:2], 2 * hidden, hidden)
+    f = cache.gates[:, t_first - 1 : t_last, hidden : 2 * hidden]
+    o = cache.gates[:, t_first - 1 : t_last, 3 * hidden :]
+    tanh_c = cache.tanh_c[:, t_first - 1 : t_last]
+    diag_h = o * (1 - tanh_c * tanh_c) * f  # dh_t/dc_{t-1}
+    eye = np.eye(hidden)
+    to_c_prev = np.concatenate([diag_h[..., :, None] * eye, f[..., :, None] * eye], axis=-2)
+    return np.concatenate([to_h_prev, to_c_prev], axis=-1)
+
+
+def recurrent_matrix_of(model: LSTM) -> np.ndarray:
+    """The candidate block W_hg (H, H) of W_h, the one a vanilla RNN's W_h corresponds to.
+
+    W_h itself is (4H, H), not square; its other blocks drive the gates.
+    """
+    return model.W_h[gate_slice("g", model.hidden_size)]

@@ -1,0 +1,79 @@
+"""Settings: one frozen dataclass per group, the single source of truth.
+
+Each field carries its URL key and its FieldSpec; the sidebar draws widgets from
+them, links are parsed with them, and the cached computations are keyed on the
+resulting scalars. Defaults are part of the link format (a default value is left
+out of the URL): change one only together with LINK_VERSION.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import bptt_core as bc
+from ui.fields import BoolField, ChoiceField, FieldSpec, FloatField, IntField
+
+LINK_VERSION = "1"
+VERSION_KEY = "v"
+LANGUAGES = ("en", "ko")
+
+# Work budget of one gradient-flow view, in units of T * H^3 (one H x H GEMM per step).
+# 2.2e9 admits (T, H) = (1000, 128), about a second of compute here at worst.
+WORK_BUDGET = 2.2e9
+
+
+def setting(default, key: str, spec: FieldSpec):
+    return field(default=default, metadata={"key": key, "spec": spec})
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    lang: str = setting("en", "lang", ChoiceField(LANGUAGES))
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """The vanilla RNN and its sequence: shared by every page in the sidebar."""
+
+    steps: int = setting(100, "T", IntField(1, 2000))
+    hidden: int = setting(32, "H", IntField(1, 256))
+    rho: float = setting(0.9, "rho", FloatField(0.0, 3.0, 0.01))
+    activation: str = setting("tanh", "act", ChoiceField(tuple(bc.ACTIVATIONS)))
+    init: str = setting("gaussian", "init", ChoiceField(tuple(bc.INITIALIZERS)))
+    input_scale: float = setting(1.0, "xs", FloatField(0.0, 5.0, 0.05))
+    seed: int = setting(0, "seed", IntField(0, 2**31 - 1, widget="number"))
+    loss: str = setting("cross_entropy", "loss", ChoiceField(bc.LOSSES))
+    loss_steps: str = setting("all", "place", ChoiceField(bc.LOSS_STEPS, widget="radio"))
+    band: bool = setting(True, "band", BoolField())
+
+    def budgeted_steps(self) -> int:
+        """T capped so that T * H^3 stays within WORK_BUDGET."""
+        return max(1, min(self.steps, int(WORK_BUDGET // self.hidden**3)))
+
+    def core_kwargs(self) -> dict:
+        """Scalars for bptt_core.report.gradient_flow (and the cache key)."""
+        return dict(
+            steps=self.budgeted_steps(),
+            hidden=self.hidden,
+            rho=self.rho,
+            activation=self.activation,
+            init=self.init,
+            input_scale=self.input_scale,
+            seed=self.seed,
+            loss=self.loss,
+            loss_steps=self.loss_steps,
+            with_band=self.band,
+        )
+
+
+# Every settings group a page draws; the link checker treats other keys as unknown.
+ALL_SETTINGS = (CommonSettings, FlowSettings)
+
+
+def specs(cls) -> list[tuple[str, str, FieldSpec, object]]:
+    """(attribute, url key, spec, default) for each field of a settings class."""
+    return [(f.name, f.metadata["key"], f.metadata["spec"], f.default) for f in fields(cls)]
+
+
+def url_keys(*classes) -> set[str]:
+    return {key for cls in classes for _, key, _, _ in specs(cls)}

@@ -1,0 +1,113 @@
+"""Streamlit glue for settings: URL-bound widgets, link checking, notices.
+
+Every widget is bound to the URL (bind="query-params") under its field's key, so a
+link reproduces the view. Before a widget is first drawn in a session, the raw
+link value is parsed with the field's spec: a bad value is replaced by a valid
+one through st.session_state and named in a notice (Streamlit alone would drop
+it silently and fall back to the default).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.fields import BoolField, ChoiceField, FloatField, IntField
+from ui.i18n import translator
+from ui.settings import LINK_VERSION, VERSION_KEY, CommonSettings, specs
+
+_CHECKED = "_link_checked_keys"
+_NOTICES = "_link_notices"
+MAX_LISTED_UNKNOWN = 5
+
+
+def _notices() -> list[tuple[str, str, str, str]]:
+    return st.session_state.setdefault(_NOTICES, [])
+
+
+def check_link(cls) -> None:
+    """Parse, once per session, the link's values for cls's fields; fix bad ones."""
+    checked: set = st.session_state.setdefault(_CHECKED, set())
+    for name, key, spec, default in specs(cls):
+        if key in checked:
+            continue
+        checked.add(key)
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        parsed = spec.parse(raw[-1], default)  # a repeated key: the last one wins
+        if parsed.reason is not None:
+            st.session_state[key] = parsed.value
+            _notices().append((key, raw[-1][:40], str(parsed.value), parsed.reason))
+
+
+def drop_unknown_keys(known: set[str]) -> None:
+    """Remove keys no page knows (once per session) and stamp the link version."""
+    if st.session_state.get("_unknown_checked"):
+        return
+    st.session_state["_unknown_checked"] = True
+    unknown = [k for k in st.query_params.keys() if k not in known and k != VERSION_KEY]
+    for key in unknown:
+        del st.query_params[key]
+    if unknown:
+        listed = ", ".join(k[:20] for k in unknown[:MAX_LISTED_UNKNOWN])
+        _notices().append(("?", listed, "", "unknown_key"))
+    version = st.query_params.get(VERSION_KEY)
+    if version not in (None, LINK_VERSION):
+        _notices().append((VERSION_KEY, version[:20], LINK_VERSION, "version"))
+    st.query_params[VERSION_KEY] = LINK_VERSION
+
+
+def show_notices(t, settings) -> None:
+    """One short warning naming every value the link carried that was replaced.
+
+    Shown until the user changes a setting (then the link is no longer the cause).
+    """
+    notices = _notices()
+    first_seen = st.session_state.setdefault("_notice_settings", settings)
+    if first_seen != settings:
+        notices.clear()
+    if notices:
+        lines = [t(f"link.reason.{reason}", key=key, raw=raw, value=value) for key, raw, value, reason in notices]
+        st.warning(t("link.replaced") + "\n\n" + "\n".join(f"- {line}" for line in lines))
+
+
+def _choice_label(t, option: str) -> str:
+    return t(f"choice.{option}")
+
+
+def draw(cls, t, prefix: str = "settings"):
+    """Draw one URL-bound widget per field of cls; return the settings instance."""
+    check_link(cls)
+    values = {}
+    for name, key, spec, default in specs(cls):
+        label, help_text = t(f"{prefix}.{name}"), t(f"{prefix}.{name}.help")
+        common = dict(key=key, bind="query-params", help=help_text)
+        if isinstance(spec, IntField) and spec.widget == "number":
+            values[name] = st.number_input(label, spec.lo, spec.hi, default, 1, **common)
+        elif isinstance(spec, IntField):
+            values[name] = st.slider(label, spec.lo, spec.hi, default, 1, **common)
+        elif isinstance(spec, FloatField):
+            values[name] = st.slider(label, spec.lo, spec.hi, default, spec.step, **common)
+        elif isinstance(spec, ChoiceField):
+            widget = st.radio if spec.widget == "radio" else st.selectbox
+            index = spec.options.index(default)
+            values[name] = widget(label, spec.options, index, format_func=lambda o: _choice_label(t, o), **common)
+        elif isinstance(spec, BoolField):
+            values[name] = st.toggle(label, default, **common)
+    return cls(**values)
+
+
+def language_selector():
+    """The language choice, itself a bound widget so that links carry it. Returns t."""
+    check_link(CommonSettings)
+    _, key, spec, default = specs(CommonSettings)[0]
+    names = {"en": "English", "ko": "한국어"}
+    lang = st.sidebar.selectbox(
+        "Language / 언어",
+        spec.options,
+        spec.options.index(default),
+        format_func=names.get,
+        key=key,
+        bind="query-params",
+    )
+    return translator(lang), lang
