@@ -20,6 +20,7 @@ Quick start:
     bc.jacobian_log10_norms(model, result, ord=2)   # (1, 101)
 """
 
+from . import cliff
 from .activations import ACTIVATIONS, Activation, get_activation
 from .analysis import Spectrum, Verdict, fitted_log10_growth, spectrum, verdict
 from .bptt import BPTTResult, bptt
@@ -27,6 +28,16 @@ from .cells import CELLS, cell_module
 from .cells.gru import GRU, init_gru
 from .cells.lstm import LSTM, init_lstm
 from .cells.rnn import RNN, init_rnn
+from .clipping import CLIPPERS, ClipReport, clip_global_norm, clip_value, no_clip
+from .derivation import (
+    BackwardStep,
+    JacobianChain,
+    Warmup,
+    backward_steps,
+    finite_difference_grads,
+    jacobian_chain,
+    warmup,
+)
 from .export import readout_state_dict, to_torch_state_dict
 from .gates import cell_path_log10_norms, log10_gate_products
 from .initializers import INITIALIZERS
@@ -37,8 +48,29 @@ from .lognorms import (
     step_jacobian_log10_singular_range,
 )
 from .losses import LOSS_STEPS, LOSSES
+from .truncation import TBPTT, Chunked, Randomized, path_mask, path_weights, per_step_contributions, truncated_grads
 
 __all__ = [
+    "CLIPPERS",
+    "TBPTT",
+    "BackwardStep",
+    "Chunked",
+    "ClipReport",
+    "JacobianChain",
+    "Randomized",
+    "Warmup",
+    "backward_steps",
+    "clip_global_norm",
+    "clip_value",
+    "cliff",
+    "finite_difference_grads",
+    "jacobian_chain",
+    "no_clip",
+    "path_mask",
+    "path_weights",
+    "per_step_contributions",
+    "truncated_grads",
+    "warmup",
     "ACTIVATIONS",
     "CELLS",
     "INITIALIZERS",

@@ -113,7 +113,7 @@ def _sweeps(truncation: Truncation, steps: int) -> list[_Sweep]:
         if not ends or ends[-1] != steps:
             ends.append(steps)
         starts = [0, *ends[:-1]]
-        return [_Sweep(end, max(1, end - truncation.k2 + 1), start) for start, end in zip(starts, ends)]
+        return [_Sweep(end, max(1, end - truncation.k2 + 1), start) for start, end in zip(starts, ends, strict=True)]
     if isinstance(truncation, Randomized):
         return [_Sweep(steps, 1, 0)]
     raise TypeError(f"unknown truncation {truncation!r}; use Chunked, TBPTT or Randomized")

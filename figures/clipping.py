@@ -152,7 +152,7 @@ def fig_clip_report(reports: Mapping[str, object], t: Translate) -> go.Figure:
         keep = np.isfinite(values)
         fig.add_trace(
             go.Bar(
-                x=[label for label, k in zip(labels, keep) if k],
+                x=[label for label, k in zip(labels, keep, strict=True) if k],
                 y=values[keep],
                 name=t(f"clipping.report.{key}"),
                 marker_color=color,

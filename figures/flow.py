@@ -32,9 +32,9 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
         title=title,
         xaxis_title=x_title,
         yaxis_title=y_title,
-        height=380,
-        margin=dict(l=60, r=20, t=50, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        height=440,
+        margin=dict(l=60, r=20, t=50, b=40),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
     )
     return fig
 

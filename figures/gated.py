@@ -24,7 +24,8 @@ def _xy(lane: dict, values: np.ndarray, distance: bool) -> tuple[np.ndarray, np.
     """Finite points of values against t (or the distance T - t)."""
     values = np.asarray(values, dtype=float)
     t = np.asarray(lane.get("t", np.arange(values.shape[0])))
-    x = (lane.get("T", t.max()) - t) if distance else t
+    last = lane["T"] if "T" in lane else (t.max() if t.size else 0)  # an empty lane draws nothing
+    x = (last - t) if distance else t
     keep = np.isfinite(values)
     return x[keep], values[keep]
 
@@ -65,13 +66,15 @@ def fig_gated_gradients(
 
     lanes: {"rnn" | "lstm" | "gru" | any key: {"log10": (M,) log10 values, e.g. log10
     ||dL_T/dh_t|| or log10 ||ds_T/ds_t||, "t": (M,) their steps (default 0..M-1),
-    optional "T" (last step, default max t) and "label" (legend text, default the key)}}.
+    optional "T" (last step, default max t), "label" (legend text, default the key),
+    "colour" (default the cell's colour) and "dash" (default "solid")}}.
     x is the distance T - t when distance is True, else t.
     """
     fig = go.Figure()
     for index, (key, lane) in enumerate(lanes.items()):
         x, y = _xy(lane, lane["log10"], distance)
-        fig.add_trace(_line(x, y, lane.get("label", key), _colour(key, index)))
+        colour = lane.get("colour", _colour(key, index))
+        fig.add_trace(_line(x, y, lane.get("label", key), colour, lane.get("dash", "solid")))
     return _layout(fig, title, x_label, y_label)
 
 

@@ -27,7 +27,7 @@ def _notices() -> list[tuple[str, str, str, str]]:
 def check_link(cls) -> None:
     """Parse, once per session, the link's values for cls's fields; fix bad ones."""
     checked: set = st.session_state.setdefault(_CHECKED, set())
-    for name, key, spec, default in specs(cls):
+    for _, key, spec, default in specs(cls):
         if key in checked:
             continue
         checked.add(key)

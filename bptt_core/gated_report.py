@@ -1,0 +1,116 @@
+"""Everything the gated-cells view shows, computed from a handful of scalars.
+
+One input sequence (bptt_core.report.make_sequence) through a vanilla RNN, an LSTM and a
+GRU of the same hidden size; every curve in log10. Usable from a notebook:
+gated_flow(steps=200, hidden=16, rho=0.9, forget_bias=3.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bptt import bptt
+from .cells.gru import init_gru
+from .cells.lstm import init_lstm
+from .cells.rnn import init_rnn
+from .gates import cell_path_log10_norms, log10_gate_products
+from .lognorms import jacobian_log10_norms, log10_gradient_norms
+from .report import INPUT_SIZE, OUTPUT_SIZE, make_sequence
+
+CELL_NAMES = ("rnn", "lstm", "gru")
+GATED = ("lstm", "gru")  # the cells with a memory gate: LSTM f_t, GRU z_t
+
+
+@dataclass
+class GatedReport:
+    """Log10 curves for one sequence (N = 1); t runs 1..T, distance T - t runs 0..T.
+
+    Dicts are keyed by cell name ("rnn", "lstm", "gru"; gate entries by "lstm", "gru").
+    """
+
+    steps: int
+    hidden: int
+    grad_last: dict[str, np.ndarray]  # (G,) log10 ||dL_G/dh_t||, t = 1..G; G = grad_steps[cell]
+    grad_steps: dict[str, int]  # T, or for an RNN whose forward pass overflowed, overflow_step - 1
+    jac_spectral: dict[str, np.ndarray]  # (T+1,) log10 ||ds_T/ds_t||_2, index t (LSTM: 2H x 2H)
+    gate_max: dict[str, np.ndarray]  # (T+1,) log10 max_i prod_{s=t+1..T} gate_{s,i}, index t
+    gate_mean: dict[str, np.ndarray]  # (T+1,) log10 mean_i prod_{s=t+1..T} gate_{s,i}, index t
+    gate_average: dict[str, float]  # mean of the gate value (f_t or z_t) over steps and units
+    cell_path: np.ndarray  # (T+1,) log10 ||dc_T/dc_t||_2 of the LSTM's direct c -> c path, index t
+    lstm_exit: float  # mean_i o_T,i tanh'(c_T,i): the gate the gradient passes to enter c at T
+    loss: dict[str, float]
+    rnn_overflow_step: int | None
+
+
+def _models(hidden: int, rho: float, activation: str, init: str, seed: int, forget_bias: float, update_bias: float):
+    common = dict(spectral_radius=rho, init=init, seed=seed)
+    return {
+        "rnn": init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, activation=activation, **common),
+        "lstm": init_lstm(INPUT_SIZE, hidden, OUTPUT_SIZE, forget_bias=forget_bias, **common),
+        "gru": init_gru(INPUT_SIZE, hidden, OUTPUT_SIZE, update_bias=update_bias, **common),
+    }
+
+
+def _last_loss_gradient(model, xs, targets, result, loss: str, loss_steps: str) -> np.ndarray:
+    """(G,) log10 ||dL_G/dh_t||; after a forward overflow (RNN only), over the defined prefix."""
+    if result.overflow_step is not None:
+        prefix = result.overflow_step - 1
+        if prefix == 0:
+            return np.empty(0)
+        result = bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps)
+    with np.errstate(over="ignore"):  # ||h_t|| of a huge but finite prefix: only the unused "weight" curve
+        return log10_gradient_norms(model, result)["last"][0]
+
+
+def _lstm_exit(result) -> float:
+    """mean over units of o_T * tanh'(c_T) = o_T (1 - tanh^2 c_T): dh_T/dc_T, diagonal."""
+    cache = result.cache
+    hidden = cache.tanh_c.shape[-1]
+    o_last = cache.gates[0, -1, 3 * hidden :]  # gate order (i, f, g, o)
+    return float(np.mean(o_last * (1.0 - cache.tanh_c[0, -1] ** 2)))
+
+
+def gated_flow(
+    steps: int = 100,
+    hidden: int = 32,
+    rho: float = 0.9,
+    activation: str = "tanh",
+    init: str = "gaussian",
+    input_scale: float = 1.0,
+    seed: int = 0,
+    loss: str = "cross_entropy",
+    loss_steps: str = "all",
+    forget_bias: float = 1.0,
+    update_bias: float = 0.0,
+) -> GatedReport:
+    """Run the three cells on the same sequence and collect every curve in log10.
+
+    activation applies to the vanilla RNN only (the gated cells have fixed sigmoid/tanh).
+    """
+    models = _models(hidden, rho, activation, init, seed, forget_bias, update_bias)
+    xs, targets = make_sequence(seed, steps, loss, input_scale)
+    grad_last, jac, losses, results = {}, {}, {}, {}
+    for name, model in models.items():
+        result = bptt(model, xs, targets, loss=loss, loss_steps=loss_steps)
+        results[name] = result
+        grad_last[name] = _last_loss_gradient(model, xs, targets, result, loss, loss_steps)
+        with np.errstate(invalid="ignore", over="ignore"):  # an overflowed RNN: non-finite entries, dropped later
+            jac[name] = jacobian_log10_norms(model, result, ord=2)[0]
+        losses[name] = float(result.loss)
+    products = {name: log10_gate_products(models[name], results[name]) for name in GATED}
+    return GatedReport(
+        steps=steps,
+        hidden=hidden,
+        grad_last=grad_last,
+        grad_steps={name: curve.shape[0] for name, curve in grad_last.items()},
+        jac_spectral=jac,
+        gate_max={name: p["max"][0] for name, p in products.items()},
+        gate_mean={name: p["mean"][0] for name, p in products.items()},
+        gate_average={name: float(np.mean(10.0 ** p["step"][0])) for name, p in products.items()},
+        cell_path=cell_path_log10_norms(models["lstm"], results["lstm"])[0],
+        lstm_exit=_lstm_exit(results["lstm"]),
+        loss=losses,
+        rnn_overflow_step=results["rnn"].overflow_step,
+    )

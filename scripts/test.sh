@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh machine, then run it all.
+# The README's test command; .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+if [ ! -x /usr/bin/chromium ]; then
+  # The browser tests drive Debian's chromium (Playwright's own download is not reachable).
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+ruff check .
+ruff format --check .
+python -m pytest "$@"

@@ -1,0 +1,89 @@
+"""The clipping page runs in both languages and with hostile links; link values reach the computation."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_app_pages import assert_healthy, decode
+from ui.compute_clipping import rnn_clip_reports
+from ui.i18n import LOCALES
+from ui.settings import url_keys
+from ui.settings_clipping import ClippingSettings
+
+ENTRY = Path(__file__).resolve().parent / "_clipping_entry.py"
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def chart_spec(at: AppTest, key: str) -> dict:
+    charts = [c for c in at.get("plotly_chart") if key in c.proto.id]
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_page_runs_in_both_languages(lang):
+    at = run(lang=lang)
+    assert_healthy(at)
+    assert len(at.get("plotly_chart")) == 3
+    assert not at.warning
+
+
+def test_catalogues_have_the_same_keys_and_every_label():
+    en, ko = (json.loads((LOCALES / lang / "clipping.json").read_text(encoding="utf-8")) for lang in ("en", "ko"))
+    assert en.keys() == ko.keys()
+    for name in ClippingSettings.__dataclass_fields__:
+        assert f"clipping.settings.{name}" in en and f"clipping.settings.{name}.help" in en
+
+
+def test_url_keys_do_not_clash_with_the_shared_ones():
+    from ui.settings import ALL_SETTINGS
+
+    assert not url_keys(ClippingSettings) & url_keys(*ALL_SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"thr": "abc", "vlim": "nan", "lr": "1e309", "iters": "-5", "w0": "inf", "b0": "-1e309"},
+        {"thr": "-5", "vlim": "1e309", "lr": "-inf", "iters": "1e309", "w0": "-5", "b0": "abc", "lang": "xx"},
+        {"thr": "0.1", "vlim": "0.1", "lr": "0.5", "iters": "300", "w0": "12", "b0": "6"},
+        {"act": "linear", "rho": "1.5", "T": "2000", "H": "4", "thr": "1e-300"},  # forward overflow in the RNN
+        {"T": "2000", "H": "256", "lang": "ko"},  # budget-capped T
+    ],
+)
+def test_hostile_links_do_not_break_the_page(params):
+    assert_healthy(run(**params))
+
+
+def test_link_values_reach_the_computation():
+    at = run(iters="7", thr="2.5")
+    assert_healthy(at)
+    norms = chart_spec(at, "clipping_norms")
+    lengths = {len(decode(trace["x"])) for trace in norms["data"]}
+    assert max(lengths) == 7  # 7 iterations drawn
+    threshold_line = [s for s in norms["layout"]["shapes"] if s.get("line", {}).get("dash") == "dash"]
+    assert np.isclose(threshold_line[0]["y0"], np.log10(2.5))
+
+
+def test_rnn_clip_reports_follow_the_definitions():
+    kwargs = dict(hidden=4, rho=1.2, activation="tanh", init="gaussian", input_scale=1.0, seed=0)
+    reports, overflow = rnn_clip_reports(
+        steps=6, **kwargs, loss="mse", loss_steps="all", threshold=1e-3, limit=1e-3
+    )
+    assert overflow is None
+    raw = reports["none"].norm_before
+    assert reports["none"].norm_after == raw and reports["none"].cosine == 1.0
+    assert np.isclose(reports["norm"].norm_after, 1e-3) and np.isclose(reports["norm"].cosine, 1.0)
+    assert reports["value"].fraction_clipped > 0 and reports["value"].cosine < 1.0
+    for report in reports.values():
+        assert report.norm_before == raw
