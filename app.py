@@ -18,12 +18,18 @@ t, lang = widgets.language_selector()
 widgets.drop_unknown_keys(url_keys(*ALL_SETTINGS))
 with st.sidebar:
     st.header(t("app.settings"))
+    widgets.preset_picker(t)
     settings = widgets.draw(FlowSettings, t)
 
 page = st.navigation(
     [
         st.Page("views/gradient_flow.py", title=t("nav.flow"), icon="📉", url_path="flow", default=True),
+        st.Page("views/gated_cells.py", title=t("nav.gated"), icon="🚪", url_path="gated"),
+        st.Page("views/truncation.py", title=t("nav.truncation"), icon="✂️", url_path="truncation"),
+        st.Page("views/clipping.py", title=t("nav.clipping"), icon="🧗", url_path="clipping"),
     ]
 )
 widgets.show_notices(t, settings)
 page.run()
+with st.sidebar:
+    widgets.share_link(t, ALL_SETTINGS)

@@ -82,8 +82,9 @@ class _Layout:
         return node if node in self.pos else None
 
 
-def _arrow(fig: go.Figure, start, end, colour: str, width: float, dash: bool = False) -> None:
-    fig.add_annotation(
+def _arrow(start, end, colour: str, width: float, dash: bool = False) -> dict:
+    """One arrow annotation; the figures add them all at once (add_annotation one by one is quadratic)."""
+    return dict(
         x=end[0],
         y=end[1],
         ax=start[0],
@@ -143,11 +144,10 @@ def fig_unrolled_graph(
     lay = _Layout(steps, loss_steps, params)
     labels, hover = dict(labels or {}), dict(hover or {})
     fig = go.Figure()
-    for start, end in lay.edges:
-        _arrow(fig, lay.pos[start], lay.pos[end], FORWARD, 1.2, dash="@" in start)
+    arrows = [_arrow(lay.pos[start], lay.pos[end], FORWARD, 1.2, dash="@" in start) for start, end in lay.edges]
     for edge in visited_edges:
-        _backward_arrow(fig, lay, edge, VISITED, 3.0)
-    ring = _backward_arrow(fig, lay, highlight_edge, HIGHLIGHT, 5.0) if highlight_edge else []
+        _backward_arrow(arrows, lay, edge, VISITED, 3.0)
+    ring = _backward_arrow(arrows, lay, highlight_edge, HIGHLIGHT, 5.0) if highlight_edge else []
 
     def text(node: str) -> str:
         return labels.get(node, _default_label(node, notation))
@@ -197,6 +197,7 @@ def fig_unrolled_graph(
             )
         )
     fig.update_layout(
+        annotations=arrows,
         title=title,
         height=430,
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
@@ -208,11 +209,11 @@ def fig_unrolled_graph(
     return fig
 
 
-def _backward_arrow(fig: go.Figure, lay: _Layout, edge, colour: str, width: float) -> list[str]:
-    """Draw a backward edge (from, to) as an arrow from `from` to `to`; returns the nodes found."""
+def _backward_arrow(arrows: list[dict], lay: _Layout, edge, colour: str, width: float) -> list[str]:
+    """Add a backward edge (from, to) as an arrow from `from` to `to`; returns the nodes found."""
     start, end = lay.resolve(edge[0], edge[1]), lay.resolve(edge[1], edge[0])
     if start and end:
-        _arrow(fig, lay.pos[start], lay.pos[end], colour, width)
+        arrows.append(_arrow(lay.pos[start], lay.pos[end], colour, width))
     return [n for n in (start, end) if n]
 
 
@@ -249,16 +250,13 @@ def fig_warmup_graph(values: Mapping[str, float], *, labels: Mapping[str, str] |
         ("times", "out", values["f"], 1.0),
     ]
     fig = go.Figure()
+    notes = []
     for start, end, value, grad in edges:
         (x0, y0), (x1, y1) = pos[start], pos[end]
-        _arrow(fig, (x0, y0), (x1, y1), FORWARD, 1.5)
+        notes.append(_arrow((x0, y0), (x1, y1), FORWARD, 1.5))
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        fig.add_annotation(
-            x=mx, y=my, text=_fmt(value), showarrow=False, yshift=12, font={"color": FORWARD_VALUE, "size": 15}
-        )
-        fig.add_annotation(
-            x=mx, y=my, text=_fmt(grad), showarrow=False, yshift=-12, font={"color": GRADIENT, "size": 15}
-        )
+        for text, shift, colour in ((_fmt(value), 12, FORWARD_VALUE), (_fmt(grad), -12, GRADIENT)):
+            notes.append(dict(x=mx, y=my, text=text, showarrow=False, yshift=shift, font={"color": colour, "size": 15}))
     names = {"x": "x", "y": "y", "z": "z", "minus": "−", "times": "×", "out": "f"}
     fig.add_trace(
         go.Scatter(
@@ -287,6 +285,7 @@ def fig_warmup_graph(values: Mapping[str, float], *, labels: Mapping[str, str] |
             )
         )
     fig.update_layout(
+        annotations=notes,
         height=300,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         plot_bgcolor="white",

@@ -11,4 +11,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 ruff check .
 ruff format --check .
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # as the app runs (scripts/run_app.sh)
 python -m pytest "$@"

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["views/gradient_flow.py"]
+PAGES = ["views/gradient_flow.py", "views/gated_cells.py", "views/truncation.py", "views/clipping.py"]
 
 
 def decode(value):
@@ -73,3 +73,59 @@ def test_page_runs_with_defaults(page, lang):
 )
 def test_flow_page_extreme_settings(params):
     assert_healthy(run(None, **params))
+
+
+HOSTILE = [
+    {"T": "abc"},
+    {"T": ""},
+    {"rho": "NaN"},
+    {"rho": "inf", "T": "-inf"},
+    {"H": "1e309", "T": "1e-400"},
+    {"T": "\x00", "H": "\xff"},
+    {"T": "9" * 5000},
+    {"T": "-3", "H": "0"},
+    {"T": "3.7"},
+    {"T": "10000000", "n": "5000"},
+    {"T": "٣"},
+    {"act": "evil", "init": "nope", "loss": "x", "place": "y", "lang": "fr"},
+    {"band": "maybe", "seed": "-1", "xs": "1e999"},
+    {"v": "99"},
+    {f"junk{i}": str(i) for i in range(50)},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE)
+def test_hostile_links_end_in_a_working_page_with_a_notice(params):
+    at = run(None, **params)
+    assert_healthy(at)
+    assert at.warning, "no notice names the replaced values"
+
+
+def test_repeated_key_last_one_wins():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["T"] = ["1", "2", "99999999"]
+    at.run()
+    assert_healthy(at)
+    assert at.slider(key="T").value == 2000
+
+
+def test_link_values_reach_the_widgets():
+    at = run(None, T="250", rho="1.3", act="relu", seed="7", lang="ko")
+    assert_healthy(at)
+    assert at.slider(key="T").value == 250 and at.slider(key="rho").value == 1.3
+    assert at.selectbox(key="act").value == "relu" and at.number_input(key="seed").value == 7
+    assert not at.warning
+
+
+def test_budget_caps_the_work():
+    at = run(None, T="2000", H="200")
+    assert_healthy(at)
+    assert any("budget" in info.value or "예산" in info.value for info in at.info)
+
+
+def test_preset_sets_several_controls():
+    at = run(None)
+    at.selectbox(key="preset").select("irnn").run()
+    assert_healthy(at)
+    assert at.selectbox(key="act").value == "relu" and at.selectbox(key="init").value == "identity"
+    assert at.slider(key="rho").value == 1.0

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.test_app_pages import assert_healthy, decode
 from ui.compute_clipping import rnn_clip_reports
-from ui.i18n import LOCALES
+from ui.i18n import LOCALES, translate
 from ui.settings import url_keys
 from ui.settings_clipping import ClippingSettings
 
@@ -20,6 +20,9 @@ def run(**params) -> AppTest:
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    if params.get("lang") == "ko":
+        # AppTest reads a bound selectbox from the URL by its label ("한국어"), so set the value itself too
+        at.session_state["lang"] = "ko"
     at.run()
     return at
 
@@ -36,6 +39,7 @@ def test_page_runs_in_both_languages(lang):
     assert_healthy(at)
     assert len(at.get("plotly_chart")) == 3
     assert not at.warning
+    assert at.title[0].value == translate(lang, "clipping.title")
 
 
 def test_catalogues_have_the_same_keys_and_every_label():
@@ -48,14 +52,16 @@ def test_catalogues_have_the_same_keys_and_every_label():
 def test_url_keys_do_not_clash_with_the_shared_ones():
     from ui.settings import ALL_SETTINGS
 
-    assert not url_keys(ClippingSettings) & url_keys(*ALL_SETTINGS)
+    others = [cls for cls in ALL_SETTINGS if cls is not ClippingSettings]
+    assert not url_keys(ClippingSettings) & url_keys(*others)
+    assert sum(len(url_keys(cls)) for cls in ALL_SETTINGS) == len(url_keys(*ALL_SETTINGS))  # all unique
 
 
 @pytest.mark.parametrize(
     "params",
     [
         {"thr": "abc", "vlim": "nan", "lr": "1e309", "iters": "-5", "w0": "inf", "b0": "-1e309"},
-        {"thr": "-5", "vlim": "1e309", "lr": "-inf", "iters": "1e309", "w0": "-5", "b0": "abc", "lang": "xx"},
+        {"thr": "-5", "vlim": "1e309", "lr": "-inf", "iters": "1e309", "w0": "-5", "b0": "abc"},
         {"thr": "0.1", "vlim": "0.1", "lr": "0.5", "iters": "300", "w0": "12", "b0": "6"},
         {"act": "linear", "rho": "1.5", "T": "2000", "H": "4", "thr": "1e-300"},  # forward overflow in the RNN
         {"T": "2000", "H": "256", "lang": "ko"},  # budget-capped T
@@ -63,6 +69,14 @@ def test_url_keys_do_not_clash_with_the_shared_ones():
 )
 def test_hostile_links_do_not_break_the_page(params):
     assert_healthy(run(**params))
+
+
+def test_notices_after_a_rerun_name_the_replaced_values():
+    at = run(thr="abc", iters="-5", lang="xx")
+    at.run()  # the page's own notices are shown from the second run on
+    assert_healthy(at)
+    text = " ".join(w.value for w in at.warning)
+    assert "thr" in text and "iters" in text
 
 
 def test_link_values_reach_the_computation():
@@ -77,13 +91,30 @@ def test_link_values_reach_the_computation():
 
 def test_rnn_clip_reports_follow_the_definitions():
     kwargs = dict(hidden=4, rho=1.2, activation="tanh", init="gaussian", input_scale=1.0, seed=0)
-    reports, overflow = rnn_clip_reports(
-        steps=6, **kwargs, loss="mse", loss_steps="all", threshold=1e-3, limit=1e-3
-    )
+    reports, overflow = rnn_clip_reports(steps=6, **kwargs, loss="mse", loss_steps="all", threshold=1e-3, limit=1e-3)
     assert overflow is None
     raw = reports["none"].norm_before
-    assert reports["none"].norm_after == raw and reports["none"].cosine == 1.0
+    assert reports["none"].norm_after == raw and np.isclose(reports["none"].cosine, 1.0)
     assert np.isclose(reports["norm"].norm_after, 1e-3) and np.isclose(reports["norm"].cosine, 1.0)
     assert reports["value"].fraction_clipped > 0 and reports["value"].cosine < 1.0
     for report in reports.values():
         assert report.norm_before == raw
+
+
+def test_rnn_clip_reports_after_a_forward_overflow_clip_the_prefix_gradient():
+    reports, overflow = rnn_clip_reports(
+        steps=2000,
+        hidden=4,
+        rho=1.5,
+        activation="linear",
+        init="gaussian",
+        input_scale=1.0,
+        seed=0,
+        loss="cross_entropy",
+        loss_steps="all",
+        threshold=5.0,
+        limit=3.0,
+    )
+    assert overflow is not None
+    assert np.isclose(reports["norm"].norm_after, 5.0)
+    assert all(np.isfinite(r.cosine) and np.isfinite(r.fraction_clipped) for r in reports.values())

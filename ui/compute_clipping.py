@@ -44,13 +44,20 @@ def rnn_clip_reports(
 ) -> tuple[dict[str, ClipReport], int | None]:
     """Clip the raw BPTT gradient of the main RNN (built as in report.gradient_flow) three ways.
 
+    After a forward overflow at step s the full gradient is NaN/inf by arithmetic, so the gradient
+    of the defined prefix (the first s - 1 steps) is clipped instead, as report.gradient_flow does.
     Returns ({"none"|"norm"|"value": ClipReport}, the forward overflow step or None).
     """
     model = init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=rho, activation=activation, init=init, seed=seed)
     xs, targets = make_sequence(seed, steps, loss, input_scale)
     result = bptt(model, xs, targets, loss=loss, loss_steps=loss_steps)
+    if result.overflow_step is not None and result.overflow_step > 1:
+        prefix = result.overflow_step - 1
+        grads = bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps).grads
+    else:
+        grads = result.grads
     limits = {"none": 1.0, "norm": threshold, "value": limit}
-    reports = {name: CLIPPERS[name](result.grads, limits[name])[1] for name in METHODS}
+    reports = {name: CLIPPERS[name](grads, limits[name])[1] for name in METHODS}
     return reports, result.overflow_step
 
 

@@ -25,7 +25,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-def translate(lang: str, key: str, **values) -> str:
+def translate(lang: str, key: str, /, **values) -> str:
     """The text for key in lang, formatted with values; the key itself if missing."""
     text = catalogue(lang).get(key) or catalogue("en").get(key, key)
     return text.format(**values) if values else text
@@ -34,7 +34,7 @@ def translate(lang: str, key: str, **values) -> str:
 def translator(lang: str):
     """t(key, **values) bound to one language."""
 
-    def t(key: str, **values) -> str:
+    def t(key: str, /, **values) -> str:
         return translate(lang, key, **values)
 
     return t

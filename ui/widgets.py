@@ -9,11 +9,16 @@ it silently and fall back to the default).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui.fields import BoolField, ChoiceField, FloatField, IntField
 from ui.i18n import translator
-from ui.settings import LINK_VERSION, VERSION_KEY, CommonSettings, specs
+from ui.presets import PRESET_NAMES, preset
+from ui.settings import LINK_VERSION, VERSION_KEY, CommonSettings, FlowSettings, specs
+
+key_of = {name: key for name, key, _, _ in specs(FlowSettings)}
 
 _CHECKED = "_link_checked_keys"
 _NOTICES = "_link_notices"
@@ -35,8 +40,9 @@ def check_link(cls) -> None:
         if not raw:
             continue
         parsed = spec.parse(raw[-1], default)  # a repeated key: the last one wins
+        # Always through session state, valid values too: one parser for every widget kind.
+        st.session_state[key] = parsed.value
         if parsed.reason is not None:
-            st.session_state[key] = parsed.value
             _notices().append((key, raw[-1][:40], str(parsed.value), parsed.reason))
 
 
@@ -111,3 +117,47 @@ def language_selector():
         bind="query-params",
     )
     return translator(lang), lang
+
+
+def _apply_preset(defaults: dict[str, object]) -> None:
+    """on_change of the preset picker: write every shared setting (defaults + preset)."""
+    name = st.session_state.get("preset")
+    if not name:
+        return
+    values = {**defaults, **{key_of[attr]: v for attr, v in preset(name).values.items()}}
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def preset_picker(t) -> None:
+    """Classroom presets: one choice sets several controls and so the URL."""
+    defaults = {key: default for _, key, _, default in specs(FlowSettings)}
+    name = st.selectbox(
+        t("preset.label"),
+        ("", *PRESET_NAMES),
+        format_func=lambda n: t(f"preset.{n}") if n else t("preset.none"),
+        key="preset",
+        help=t("preset.help"),
+        on_change=_apply_preset,
+        args=(defaults,),
+    )
+    if name:
+        st.caption(t(f"preset.{name}.explain"))
+
+
+def _url_value(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def share_link(t, classes) -> None:
+    """The current view's link, in a code box with Streamlit's copy icon."""
+    query = {VERSION_KEY: LINK_VERSION}
+    for cls in classes:
+        for _, key, _, default in specs(cls):
+            value = st.session_state.get(key, default)
+            if value != default:
+                query[key] = _url_value(value)
+    base = st.context.url or ""
+    st.caption(t("link.copy"))
+    st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
+    st.caption(t("link.reproduces"))

@@ -14,7 +14,6 @@ from ui.settings_clipping import ClippingSettings
 from ui.widgets import draw
 
 
-
 def norm_text(value: float) -> str:
     """A norm for display; "overflow" instead of inf (NOTES §2)."""
     return f"{value:.4g}" if math.isfinite(value) else t("clipping.rnn.overflow")
@@ -60,7 +59,9 @@ reports, overflow_step = cached_rnn_clip_reports(
     threshold=clip.threshold,
     limit=clip.limit,
 )
-if overflow_step is not None or not all(math.isfinite(r.norm_before) for r in reports.values()):
+if overflow_step is not None:
+    st.warning(t("clipping.rnn.forward_overflow", step=overflow_step, used=max(overflow_step - 1, 0)))
+if not all(math.isfinite(r.norm_before) for r in reports.values()):
     st.warning(t("clipping.note.overflow"))
 columns = st.columns(len(reports))
 for column, (name, report) in zip(columns, reports.items(), strict=True):

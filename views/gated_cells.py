@@ -74,7 +74,8 @@ for col, cell in zip(cols, CELL_NAMES, strict=True):
     )
 
 
-def lane(cell: str, values: np.ndarray, first: int, last: int, **extra) -> dict:
+def lane(values: np.ndarray, first: int, last: int, **extra) -> dict:
+    """A figure lane: values at steps first, first + 1, ..., drawn against the distance last - t."""
     return {"log10": values, "t": np.arange(first, first + values.size), "T": last, **extra}
 
 
@@ -82,7 +83,7 @@ x_label = t("gated.gradients.x_label")
 left, right = st.columns(2)
 with left:
     lanes = {
-        cell: lane(cell, report.grad_last[cell], 1, report.grad_steps[cell], label=t(f"gated.lane.{cell}"))
+        cell: lane(report.grad_last[cell], 1, report.grad_steps[cell], label=t(f"gated.lane.{cell}"))
         for cell in CELL_NAMES
     }
     fig = fig_gated_gradients(
@@ -91,7 +92,13 @@ with left:
     chart(fig, "gated_grad", t("gated.gradients.how_to_read"))
 with right:
     products = {
-        cell: lane(cell, report.gate_max[cell], 0, steps, mean=report.gate_mean[cell], label=t(f"gated.products.{cell}"))
+        cell: {
+            "max": report.gate_max[cell],
+            "mean": report.gate_mean[cell],
+            "t": np.arange(steps + 1),
+            "T": steps,
+            "label": t(f"gated.products.{cell}"),
+        }
         for cell in GATED
     }
     fig = fig_gate_products(
@@ -106,9 +113,9 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    lanes = {cell: lane(cell, report.jac_spectral[cell], 0, steps, label=t(f"gated.lane.{cell}")) for cell in CELL_NAMES}
+    lanes = {cell: lane(report.jac_spectral[cell], 0, steps, label=t(f"gated.lane.{cell}")) for cell in CELL_NAMES}
     lanes["cell_path"] = lane(
-        "lstm", report.cell_path, 0, steps, label=t("gated.lane.cell_path"), colour=CELL_COLOURS["lstm"], dash="dot"
+        report.cell_path, 0, steps, label=t("gated.lane.cell_path"), colour=CELL_COLOURS["lstm"], dash="dot"
     )
     fig = fig_gated_gradients(
         lanes, title=t("gated.jacobians.title"), x_label=x_label, y_label=t("gated.jacobians.y_label")
@@ -141,14 +148,18 @@ with right:
         )
     )
     st.markdown(t("gated.cell_path.where_it_vanishes"))
-    gap_key = "gated.numbers.gap" if grad_far["lstm"] <= prod_far["lstm"] else "gated.numbers.no_gap"
+    start = float(report.grad_last["lstm"][-1])  # t = T: distance 0
+    expected = start + prod_far["lstm"]  # what the cell path alone would deliver at t = 1
+    gap = expected - grad_far["lstm"]
     st.markdown(
         t(
-            gap_key,
+            "gated.numbers.gap" if gap >= 0 else "gated.numbers.no_gap",
             distance=distance,
+            start=power_of_ten(start),
             path=power_of_ten(prod_far["lstm"]),
+            expected=power_of_ten(expected),
             lstm=power_of_ten(grad_far["lstm"]),
-            gap=difference(prod_far["lstm"], grad_far["lstm"]),
+            gap=f"{gap:.1f}" if math.isfinite(gap) else "—",
             exit=f"{report.lstm_exit:.3f}",
             mean_f=f"{mean_f:.3f}",
             mean_power=power_of_ten(distance * math.log10(mean_f)) if mean_f > 0 else "0",

@@ -17,10 +17,11 @@ from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = REPO_ROOT / "test-output" / "browser"
 
-# Console messages that are not the app's fault. Keep this list short and explained.
+# Console errors that are not the app's fault: (message pattern, source-URL pattern). Keep short and explained.
 HARMLESS_CONSOLE = (
-    # Headless Chromium without a GPU: WebGL context creation warnings from plotly's feature probe.
-    re.compile(r"WebGL", re.I),
+    # A deep link such as /clipping: the frontend probes <page path>/_stcore/health (and host-config) to find the
+    # server's base path, gets a 404, then falls back to / and connects normally.
+    (re.compile(r"status of 404"), re.compile(r"/[^/?#]+/_stcore/(health|host-config)")),
 )
 
 
@@ -62,8 +63,11 @@ class PageProbe:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _on_console(self, msg) -> None:
-        if msg.type == "error" and not any(p.search(msg.text) for p in HARMLESS_CONSOLE):
-            self.errors.append(f"console.error: {msg.text}")
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        if not any(text.search(msg.text) and source.search(where) for text, source in HARMLESS_CONSOLE):
+            self.errors.append(f"console.error: {msg.text} [{where}]")
 
 
 @pytest.fixture

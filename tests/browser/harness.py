@@ -101,9 +101,10 @@ def wait_idle(page: Page, timeout: float = 30_000, settle_ms: int = 250) -> None
 
 
 def open_app(page: Page, url: str, timeout: float = 60_000) -> None:
+    """Load url and wait for its first run to end (a slider means the run has started drawing)."""
     page.goto(url)
-    wait_idle(page, timeout)
     page.get_by_role("slider").first.wait_for(timeout=timeout)
+    wait_idle(page, timeout)
 
 
 def current_query(page: Page) -> dict[str, str]:
@@ -127,17 +128,17 @@ def slider_locator(page: Page, label: str):
     return page.get_by_role("group", name=label, exact=True).get_by_role("slider")
 
 
-def read_slider(page: Page, label: str) -> str:
-    return slider_locator(page, label).input_value()
+def read_slider(page: Page, label: str, timeout: float = 10_000) -> str:
+    return slider_locator(page, label).input_value(timeout=timeout)
 
 
-def read_selectbox(page: Page, label: str) -> str:
+def read_selectbox(page: Page, label: str, timeout: float = 10_000) -> str:
     """Text shown in a selectbox (a react-aria combobox whose aria-label is the label)."""
-    return page.get_by_role("combobox", name=label, exact=True).input_value()
+    return page.get_by_role("combobox", name=label, exact=True).input_value(timeout=timeout)
 
 
-def read_number(page: Page, label: str) -> str:
-    return page.get_by_role("spinbutton", name=label, exact=True).input_value()
+def read_number(page: Page, label: str, timeout: float = 10_000) -> str:
+    return page.get_by_role("spinbutton", name=label, exact=True).input_value(timeout=timeout)
 
 
 def nudge_slider(page: Page, label: str, key: str = "ArrowRight") -> None:
@@ -157,12 +158,14 @@ def metric_values(page: Page) -> dict[str, str]:
 
 
 def nav_links(page: Page) -> list[tuple[str, str]]:
-    """(text, href) of each page link in the sidebar navigation."""
+    """(title, href) of each page link in the sidebar navigation (the icon is left out of the title)."""
     links = page.locator('[data-testid="stSidebarNav"] a')
-    return [(a.inner_text().strip(), a.get_attribute("href") or "") for a in links.all()]
+    return [(a.inner_text().strip().split("\n")[-1], a.get_attribute("href") or "") for a in links.all()]
 
 
-def switch_page(page: Page, link_text: str) -> None:
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    nav.get_by_role("link", name=link_text, exact=True).click()
+def switch_page(page: Page, href: str) -> None:
+    """Click the sidebar link with this href (as nav_links returns it), then wait for the rerun."""
+    page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').click()
+    path = urllib.parse.urlparse(href).path
+    page.wait_for_url(lambda url: urllib.parse.urlparse(url).path == path, timeout=15_000)
     wait_idle(page)

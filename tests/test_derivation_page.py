@@ -1,0 +1,138 @@
+"""The Derivation page runs at every stepper position in both languages, with hostile links too."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_app_pages import assert_healthy
+from ui.compute_derivation import PARAM_ORDER, derivation_report
+from ui.i18n import LOCALES
+from ui.settings import url_keys
+from ui.settings_derivation import MAX_STEP_INDEX, MAX_STEPS, DerivationSettings
+
+ENTRY = Path(__file__).resolve().parent / "_derivation_entry.py"
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def step_count(steps: int, loss_steps: str) -> int:
+    outputs = steps if loss_steps == "all" else 1
+    return 4 * outputs + 5 * steps
+
+
+def stepper_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_step_runs(lang):
+    count = step_count(3, "last")
+    at = run(lang=lang)  # the worked example E_3: T = 3, H = 2, seed 1
+    for k in range(count):
+        if k:
+            at.slider(key="step").set_value(k).run()
+        assert_healthy(at)
+        assert at.slider(key="step").value == k
+        assert f"{k + 1}" in stepper_text(at) and f"{count}" in stepper_text(at)
+        assert len(at.get("plotly_chart")) == 3
+        assert not at.warning
+        if k == count - 1:  # the check table: sum of terms, bptt(), finite differences
+            assert len(at.dataframe) == 2
+            assert at.success
+        else:
+            assert not at.dataframe
+
+
+def test_buttons_move_and_stop_at_the_ends():
+    at = run(dT="4", dH="3", dplace="all", notation="course", lang="ko")
+    last = step_count(4, "all") - 1
+    assert at.slider(key="step").max == last
+    assert at.button(key="derivation_prev").disabled
+    for k in (1, 2, 3):
+        at.button(key="derivation_next").click().run()
+        assert_healthy(at)
+        assert at.slider(key="step").value == k
+    at.button(key="derivation_prev").click().run()
+    assert at.slider(key="step").value == 2
+    at.slider(key="step").set_value(last).run()
+    assert_healthy(at)
+    assert at.button(key="derivation_next").disabled
+    at.button(key="derivation_prev").click().run()
+    assert at.slider(key="step").value == last - 1
+
+
+def test_shrinking_t_clamps_the_step():
+    at = run(dT="6", dplace="all", step="50")
+    assert at.slider(key="step").value == 50
+    at.slider(key="dT").set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="step").value == step_count(2, "all") - 1
+
+
+def test_link_values_reach_the_computation():
+    at = run(dT="5", dH="1", dseed="7", step="7")
+    assert_healthy(at)
+    assert at.slider(key="step").max == step_count(5, "last") - 1
+    assert at.slider(key="step").value == 7
+    assert f"**Step 8 of {step_count(5, 'last')}**" in stepper_text(at)
+    link = next(m.value for m in at.markdown if "flow?" in m.value)
+    assert "T=5&H=1&seed=7&place=last" in link and "lang=en" in link
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dT": "abc", "dH": "nan", "dseed": "1e309", "step": "-5", "dplace": "middle", "notation": "greek"},
+        {"dT": "1e309", "dH": "-5", "dseed": "-1", "step": "1e309", "dplace": "", "notation": ""},
+        {"dT": "nan", "step": "abc", "lang": "ko"},
+        {"step": "999", "dplace": "all"},
+    ],
+)
+def test_hostile_links(params):
+    at = run(**params)
+    assert_healthy(at)
+    last = at.slider(key="step").max
+    assert 0 <= at.slider(key="step").value <= last
+    assert at.warning  # the replaced values are named
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_predictions_reveal_the_numbers(lang):
+    at = run(lang=lang, step="7")  # the step before the first carry: its prompt is shown
+    radios = {r.key: r for r in at.radio if r.key and r.key.startswith("derivation_predict")}
+    assert set(radios) == {"derivation_predict_warmup", "derivation_predict_carry_3", "derivation_predict_chain"}
+    assert not at.info
+    for key, guess in (("warmup", "up"), ("carry_3", "larger"), ("chain", "zero")):
+        radios[f"derivation_predict_{key}"].set_value(guess)
+    at.run()
+    assert_healthy(at)
+    assert len(at.info) == 3
+    assert at.success  # f went down after one gradient-descent step
+
+
+def test_sum_of_terms_matches_bptt_and_finite_differences():
+    for steps, hidden, place in ((3, 2, "last"), (MAX_STEPS, 3, "all")):
+        report = derivation_report(steps, hidden, 1, place)
+        assert len(report.steps) == step_count(steps, place) <= MAX_STEP_INDEX + 1
+        for name in PARAM_ORDER:
+            assert report.max_relative_error(name) < 1e-6, name
+        assert np.all(np.isfinite(report.product_log10))
+
+
+def test_settings_keys_and_labels():
+    keys = url_keys(DerivationSettings)
+    assert keys == {"dT", "dH", "dseed", "dplace", "notation", "step"}
+    for lang in ("en", "ko"):
+        catalogue = json.loads((LOCALES / lang / "derivation.json").read_text(encoding="utf-8"))
+        for name in ("steps", "hidden", "seed", "loss_steps", "notation", "step"):
+            assert f"derivation.settings.{name}" in catalogue
+            assert f"derivation.settings.{name}.help" in catalogue
