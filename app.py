@@ -27,6 +27,7 @@ page = st.navigation(
         st.Page("views/gated_cells.py", title=t("nav.gated"), icon="🚪", url_path="gated"),
         st.Page("views/truncation.py", title=t("nav.truncation"), icon="✂️", url_path="truncation"),
         st.Page("views/clipping.py", title=t("nav.clipping"), icon="🧗", url_path="clipping"),
+        st.Page("views/derivation.py", title=t("derivation.nav"), icon="🧮", url_path="derivation"),
     ]
 )
 widgets.show_notices(t, settings)

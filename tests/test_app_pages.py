@@ -8,7 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["views/gradient_flow.py", "views/gated_cells.py", "views/truncation.py", "views/clipping.py"]
+PAGES = [
+    "views/gradient_flow.py",
+    "views/gated_cells.py",
+    "views/truncation.py",
+    "views/clipping.py",
+    "views/derivation.py",
+]
 
 
 def decode(value):
@@ -89,6 +95,7 @@ HOSTILE = [
     {"T": "٣"},
     {"act": "evil", "init": "nope", "loss": "x", "place": "y", "lang": "fr"},
     {"band": "maybe", "seed": "-1", "xs": "1e999"},
+    {"seed": "1e309", "place": "sideways"},
     {"v": "99"},
     {f"junk{i}": str(i) for i in range(50)},
 ]
@@ -113,7 +120,7 @@ def test_link_values_reach_the_widgets():
     at = run(None, T="250", rho="1.3", act="relu", seed="7", lang="ko")
     assert_healthy(at)
     assert at.slider(key="T").value == 250 and at.slider(key="rho").value == 1.3
-    assert at.selectbox(key="act").value == "relu" and at.number_input(key="seed").value == 7
+    assert at.selectbox(key="act").value == "relu" and at.slider(key="seed").value == 7
     assert not at.warning
 
 

@@ -42,7 +42,7 @@ class FlowSettings:
     activation: str = setting("tanh", "act", ChoiceField(tuple(bc.ACTIVATIONS)))
     init: str = setting("gaussian", "init", ChoiceField(tuple(bc.INITIALIZERS)))
     input_scale: float = setting(1.0, "xs", FloatField(0.0, 5.0, 0.05))
-    seed: int = setting(0, "seed", IntField(0, 2**31 - 1, widget="number"))
+    seed: int = setting(0, "seed", IntField(0, 9999))  # a slider: a bound number_input crashes on 1e309
     loss: str = setting("cross_entropy", "loss", ChoiceField(bc.LOSSES))
     loss_steps: str = setting("all", "place", ChoiceField(bc.LOSS_STEPS, widget="radio"))
     band: bool = setting(True, "band", BoolField())
@@ -79,7 +79,8 @@ def url_keys(*classes) -> set[str]:
 # Every settings group a page draws; the link checker treats other keys as unknown.
 # Imported last: these modules use setting() from this one.
 from ui.settings_clipping import ClippingSettings  # noqa: E402
+from ui.settings_derivation import DerivationSettings  # noqa: E402
 from ui.settings_gated import GatedSettings  # noqa: E402
 from ui.settings_truncation import TruncationSettings  # noqa: E402
 
-ALL_SETTINGS = (CommonSettings, FlowSettings, GatedSettings, TruncationSettings, ClippingSettings)
+ALL_SETTINGS = (CommonSettings, FlowSettings, GatedSettings, TruncationSettings, ClippingSettings, DerivationSettings)

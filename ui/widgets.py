@@ -44,6 +44,10 @@ def check_link(cls) -> None:
         st.session_state[key] = parsed.value
         if parsed.reason is not None:
             _notices().append((key, raw[-1][:40], str(parsed.value), parsed.reason))
+            try:  # keep Streamlit's own URL parser away from it (seed=1e309 crashes number_input)
+                del st.query_params[key]
+            except Exception:  # noqa: BLE001 - a bound key already registered: session state wins anyway
+                pass
 
 
 def drop_unknown_keys(known: set[str]) -> None:
