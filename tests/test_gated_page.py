@@ -24,7 +24,7 @@ def run(lang: str = "en", **params) -> AppTest:
         at.query_params[key] = value
     at.run()
     if lang != "en":  # AppTest does not seed a bound selectbox from the query string: choose it
-        at.selectbox(key="lang").set_value(lang).run()
+        at.radio(key="lang").set_value(lang).run()
     return at
 
 

@@ -81,8 +81,16 @@ def show_notices(t, settings) -> None:
         st.warning(t("link.replaced") + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
 
-def _choice_label(t, option: str) -> str:
-    return t(f"choice.{option}")
+def _choice_kwargs(t, spec: ChoiceField) -> dict:
+    """Choice widgets show their option tokens, which are also what the URL carries.
+
+    Streamlit writes a bound choice widget's *formatted label* into the URL and reads it
+    back the same way, so a translated format_func would put "ReLU" or "한국어" in links
+    and break them across languages. The translated names go into radio captions instead.
+    """
+    if spec.widget == "radio":
+        return dict(captions=[t(f"choice.{o}") for o in spec.options], horizontal=False)
+    return {}
 
 
 def draw(cls, t, prefix: str = "settings"):
@@ -101,7 +109,7 @@ def draw(cls, t, prefix: str = "settings"):
         elif isinstance(spec, ChoiceField):
             widget = st.radio if spec.widget == "radio" else st.selectbox
             index = spec.options.index(default)
-            values[name] = widget(label, spec.options, index, format_func=lambda o: _choice_label(t, o), **common)
+            values[name] = widget(label, spec.options, index, **_choice_kwargs(t, spec), **common)
         elif isinstance(spec, BoolField):
             values[name] = st.toggle(label, default, **common)
     return cls(**values)
@@ -111,12 +119,12 @@ def language_selector():
     """The language choice, itself a bound widget so that links carry it. Returns t."""
     check_link(CommonSettings)
     _, key, spec, default = specs(CommonSettings)[0]
-    names = {"en": "English", "ko": "한국어"}
-    lang = st.sidebar.selectbox(
+    lang = st.sidebar.radio(
         "Language / 언어",
         spec.options,
         spec.options.index(default),
-        format_func=names.get,
+        captions=["English", "한국어"],
+        horizontal=True,
         key=key,
         bind="query-params",
     )

@@ -70,7 +70,7 @@ def draw_settings(t) -> tuple[DerivationModel, str]:
             notation = st.radio(
                 t("derivation.settings.notation"),
                 NOTATIONS,
-                format_func=lambda n: t(f"derivation.controls.notation.{n}"),
+                captions=[t(f"derivation.controls.notation.{n}") for n in NOTATIONS],
                 key=NOTATION_KEY,
                 bind="query-params",
                 help=t("derivation.settings.notation.help"),

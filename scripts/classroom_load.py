@@ -1,0 +1,281 @@
+"""Classroom load: N simulated students drive one `streamlit run app.py` over its websocket.
+
+Each student is one Streamlit session spoken to the way the browser does it (BackMsg
+rerun_script with the widget states; the run ends with a ForwardMsg script_finished),
+so 60 students cost 60 sockets rather than 60 Chromium tabs. Every 0.5-1.5 s a student
+changes one setting and waits for the rerun to finish; the wait is the latency reported.
+
+    python scripts/classroom_load.py                  # 60 students, 60 s, postScriptGC off
+    python scripts/classroom_load.py -n 60 -d 30 --no-gc-off   # with runner.postScriptGC=true
+
+Loopback only; every loop is bounded by --duration plus a per-rerun timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RERUN_TIMEOUT_S = 60.0
+FINISHED_OK = 0  # ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+
+# What a student changes: URL key -> how to draw a new value (classroom-sized ranges).
+CHANGES = {
+    "T": lambda rng: rng.randint(10, 400),
+    "rho": lambda rng: round(rng.uniform(0.5, 1.5), 2),
+    "H": lambda rng: rng.choice([8, 16, 32, 64]),
+    "seed": lambda rng: rng.randint(0, 50),
+    "act": None,  # a random option of the selectbox, as the server formats it
+}
+
+
+# ---------------------------------------------------------------- server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, gc_after_run: bool, log) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true"]
+    cmd += [f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"]
+    cmd += ["--browser.gatherUsageStats=false", f"--runner.postScriptGC={str(gc_after_run).lower()}"]
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(proc)
+    raise TimeoutError("streamlit did not become healthy within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of one process from /proc (kB -> MiB); 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+# ---------------------------------------------------------------- one student
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+@dataclass
+class Widget:
+    id: str
+    kind: str  # slider | number_input | selectbox
+    options: list[str] = field(default_factory=list)
+
+
+def widget_state(state, widget: Widget, value) -> None:
+    """Fill one WidgetState the way the frontend encodes this widget type."""
+    state.id = widget.id
+    if widget.kind == "slider":
+        state.double_array_value.data.append(float(value))
+    elif widget.kind == "number_input":
+        state.int_value = int(value)
+    else:
+        state.string_value = str(value)
+
+
+class Student:
+    def __init__(self, url: str, rng: random.Random, stats: Stats):
+        self.url, self.rng, self.stats = url, rng, stats
+        self.widgets: dict[str, Widget] = {}
+        self.values: dict[str, object] = {}  # settings this student has changed so far
+        self.finished = asyncio.Event()
+        self.exception_seen = False
+        self.ws = None
+
+    async def run(self, deadline: float) -> None:
+        try:
+            async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+                self.ws = ws
+                reader = asyncio.create_task(self._read())
+                try:
+                    await self._rerun(record=False)  # the page load
+                    while time.monotonic() < deadline:
+                        await asyncio.sleep(self.rng.uniform(0.5, 1.5))
+                        if time.monotonic() >= deadline:
+                            break
+                        self._change_one_setting()
+                        await self._rerun(record=True)
+                finally:
+                    reader.cancel()
+        except (OSError, websockets.WebSocketException) as exc:
+            self.stats.error(f"connection: {type(exc).__name__}")
+
+    def _change_one_setting(self) -> None:
+        key = self.rng.choice([k for k in CHANGES if k in self.widgets])
+        draw = CHANGES[key]
+        self.values[key] = draw(self.rng) if draw else self.rng.choice(self.widgets[key].options)
+
+    async def _rerun(self, record: bool) -> None:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        for key, value in self.values.items():
+            widget_state(msg.rerun_script.widget_states.widgets.add(), self.widgets[key], value)
+        self.finished.clear()
+        self.exception_seen = False
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        try:
+            await asyncio.wait_for(self.finished.wait(), RERUN_TIMEOUT_S)
+        except TimeoutError:
+            self.stats.error("rerun timeout")
+            return
+        if record:
+            self.stats.latencies.append(time.perf_counter() - started)
+        if self.exception_seen:
+            self.stats.error("exception shown")
+
+    async def _read(self) -> None:
+        async for frame in self.ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(frame)
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self._note_element(msg.delta.new_element)
+            elif kind == "script_finished":
+                if msg.script_finished != FINISHED_OK:
+                    self.stats.error(f"script_finished status {msg.script_finished}")
+                self.finished.set()
+
+    def _note_element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.exception_seen = True
+        elif kind in ("slider", "number_input", "selectbox"):
+            proto = getattr(element, kind)
+            key = proto.id.rsplit("-", 1)[-1]  # keyed widgets: $$ID-<hash>-<key>
+            if key in CHANGES and key not in self.widgets:
+                self.widgets[key] = Widget(proto.id, kind, list(getattr(proto, "options", [])))
+
+
+# ---------------------------------------------------------------- the run
+
+
+async def classroom(port: int, students: int, duration: float, seed: int, pid: int) -> tuple[Stats, list[float]]:
+    stats, rss = Stats(), []
+    deadline = time.monotonic() + duration
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    crowd = [Student(url, random.Random(seed + i), stats) for i in range(students)]
+
+    async def sample_memory() -> None:
+        while time.monotonic() < deadline + RERUN_TIMEOUT_S:
+            rss.append(rss_mib(pid))
+            await asyncio.sleep(1.0)
+
+    sampler = asyncio.create_task(sample_memory())
+    tasks = []
+    for student in crowd:  # students arrive over ~2 s, not in one burst
+        tasks.append(asyncio.create_task(student.run(deadline)))
+        await asyncio.sleep(2.0 / students)
+    await asyncio.gather(*tasks)
+    sampler.cancel()
+    rss.append(rss_mib(pid))
+    return stats, rss
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(q / 100 * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def report(stats: Stats, rss: list[float], rss_idle: float, students: int, duration: float, gc_after_run: bool) -> None:
+    lat = sorted(stats.latencies)
+    print(f"students {students}, duration {duration:.0f} s, runner.postScriptGC={str(gc_after_run).lower()}")
+    print(f"reruns measured {len(lat)} ({len(lat) / duration:.1f}/s)")
+    if lat:
+        p50, p95, p99 = (percentile(lat, q) * 1000 for q in (50, 95, 99))
+        print(f"rerun latency ms: p50 {p50:.0f}  p95 {p95:.0f}  p99 {p99:.0f}  max {lat[-1] * 1000:.0f}")
+    print(f"errors: {sum(stats.errors.values())} {stats.errors or ''}")
+    if rss:
+        print(f"server RSS MiB: idle {rss_idle:.0f}  peak {max(rss):.0f}  end {rss[-1]:.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--students", type=int, default=60)
+    parser.add_argument("-d", "--duration", type=float, default=60.0, help="seconds of load (bounded)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-gc-off", action="store_true", help="run with runner.postScriptGC=true for comparison")
+    args = parser.parse_args(argv)
+    if not 1 <= args.students <= 500 or not 0 < args.duration <= 600:
+        parser.error("students must be 1..500 and duration 0..600 s")
+    gc_after_run = args.no_gc_off
+    port = free_port()
+    with tempfile.NamedTemporaryFile("w", prefix="classroom_load_", suffix=".log", delete=False) as log:
+        server = start_server(port, gc_after_run, log)
+        try:
+            rss_idle, server_cpu0, own_cpu0 = rss_mib(server.pid), cpu_seconds(server.pid), time.process_time()
+            os.nice(5)  # the students share the CPU with the server: let the server go first
+            stats, rss = asyncio.run(classroom(port, args.students, args.duration, args.seed, server.pid))
+            cpu = (cpu_seconds(server.pid) - server_cpu0, time.process_time() - own_cpu0)
+        finally:
+            stop_server(server)
+    report(stats, rss, rss_idle, args.students, args.duration, gc_after_run)
+    print(f"CPU seconds: server {cpu[0]:.1f}, load driver {cpu[1]:.1f} (of {os.cpu_count()} cores)")
+    print(f"server log: {log.name}")
+    return 1 if stats.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
