@@ -8,11 +8,13 @@ A true zero (W_h = 0, every ReLU unit off) is reported as -inf.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .cells import cell_module
 
-_EXACT_MAX_SIZE = 64  # up to this state size, exact singular values (batched LAPACK) are cheap
+_EXACT_MAX_SIZE = 24  # up to this state size, exact singular values (batched LAPACK) are cheap
 _SVD_BATCH = 32  # normalised products buffered per batched SVD call
 _POWER_TOL = 1e-14  # relative change of the sigma estimate that ends the power iteration
 _POWER_MAX_ITER = 8  # past this, the step falls back to an exact SVD
@@ -64,24 +66,39 @@ class _SpectralTracker:
             self.pending = []
 
     def _power(self, p: np.ndarray) -> np.ndarray:
-        u = self.u + _PROBE_WEIGHT * self.probe
-        u /= np.linalg.norm(u, axis=1, keepdims=True)
-        sigma_old = np.zeros(p.shape[0])
-        for _ in range(_POWER_MAX_ITER):
-            v = np.matmul(u[:, None, :], p)[:, 0]  # P^T u
-            sigma = np.linalg.norm(v, axis=1)
-            if np.all(np.abs(sigma - sigma_old) <= _POWER_TOL * sigma):
-                self.u = u
-                return sigma
-            sigma_old = sigma
-            u = np.matmul(p, v[:, :, None])[:, :, 0]  # P P^T u
-            norm = np.linalg.norm(u, axis=1, keepdims=True)
-            u /= np.where(norm > 0, norm, 1.0)
-        # Not converged: close or crossing singular values. Exact values; the
+        """sigma_max of each p[n]: (S, S), one sample at a time (2-D BLAS calls are cheapest)."""
+        sigma = np.empty(p.shape[0])
+        for n in range(p.shape[0]):
+            sigma[n] = self._power_one(p[n], n)
+        return sigma
+
+    def _power_one(self, p: np.ndarray, n: int) -> float:
+        """Power iteration on [[0, P], [P^T, 0]]: x <- P^T x, then x <- P x, and so on.
+
+        Each half-step's norm ratio ||x_{k+1}|| / ||x_k|| is a lower bound of sigma_max that
+        never decreases; it stops when the ratio changed by at most _POWER_TOL over a full
+        iteration (two half-steps).
+        """
+        x = self.u[n] + _PROBE_WEIGHT * self.probe
+        x /= math.sqrt(x @ x)
+        ratios = [0.0, 0.0]
+        for half_step in range(2 * _POWER_MAX_ITER):
+            y = x @ p if half_step % 2 == 0 else p @ x  # P^T x, or P x
+            norm = math.sqrt(y @ y)
+            if norm == 0.0:  # P^T u = 0 exactly: P is zero (the caller reports -inf)
+                return 0.0
+            ratios.append(norm)  # x is a unit vector: the ratio is the norm
+            x = y / norm
+            if abs(ratios[-1] - ratios[-3]) <= _POWER_TOL * ratios[-1]:
+                if half_step % 2 == 1:
+                    self.u[n] = x  # a left vector (in the space of s_T): the next warm start
+                return ratios[-1]
+            if half_step % 2 == 1:
+                self.u[n] = x
+        # Not converged: close or crossing singular values. Exact value; the
         # partly converged u stays as the next warm start.
         self.fallbacks += 1
-        self.u = u
-        return np.linalg.svd(p, compute_uv=False)[:, 0]
+        return float(np.linalg.svd(p, compute_uv=False)[0])
 
 
 def jacobian_log10_norms_both(model, result) -> dict[str, np.ndarray]:
@@ -96,16 +113,21 @@ def jacobian_log10_norms_both(model, result) -> dict[str, np.ndarray]:
     fro = np.empty((n, steps + 1))
     fro[:, steps] = 0.5 * np.log10(size)
     p = np.broadcast_to(np.eye(size), (n, size, size)).copy()
-    log_scale = np.zeros(n)
+    log_scale = [0.0] * n
     sigma = np.ones((n, steps + 1))  # sigma_max of the normalised product
     tracker = _SpectralTracker(n, size, sigma)
+    flat = p.reshape(n, -1)
     with np.errstate(invalid="ignore", divide="ignore"):
         for t in range(steps, 0, -1):
             p = cell.rmul_jacobian(p, cache, t)  # P_{t-1} = P_t J_t
-            norm = np.sqrt(np.einsum("nij,nij->n", p, p))
-            alive = norm > 0
-            p /= np.where(alive, norm, 1.0)[:, None, None]
-            log_scale += _log10(norm)  # -inf once the product is exactly zero
+            flat = p.reshape(n, -1)
+            for i in range(n):  # renormalise to ||P||_F = 1 and keep the scale in log10
+                norm = math.sqrt(flat[i] @ flat[i])
+                if norm > 0:
+                    flat[i] *= 1.0 / norm
+                    log_scale[i] += math.log10(norm)
+                else:  # the product is exactly zero from here on
+                    log_scale[i] = -math.inf
             fro[:, t - 1] = log_scale
             tracker.add(t - 1, p)
         tracker.flush()
@@ -165,15 +187,44 @@ def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
     Defined when result.overflow_step is None (the forward pass stayed finite).
     """
     cell = cell_module(model)
-    g = cell.state_grad_from_hidden(result.dout_direct)
-    g_last = np.zeros_like(g)
-    g_last[:, -1] = g[:, -1]
-    # "total" and "last" share one loop: the samples stacked twice on the batch axis.
-    log_dh, log_dpre = _scaled_backward(cell, _RepeatedBatch(result.cache, 2), np.concatenate([g, g_last]))
-    n = g.shape[0]
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         h_prev_log = np.log10(np.linalg.norm(result.hs[:, :-1], axis=2))
-    return {"total": log_dh[:n], "last": log_dh[n:], "weight": log_dpre[:n] + h_prev_log}
+        fast = _plain_float64_norms(cell, model, result)
+    if fast is not None:
+        total, last, dpre = fast
+    else:
+        g = cell.state_grad_from_hidden(result.dout_direct)
+        g_last = np.zeros_like(g)
+        g_last[:, -1] = g[:, -1]
+        # "total" and "last" share one loop: the samples stacked twice on the batch axis.
+        log_dh, log_dpre = _scaled_backward(cell, _RepeatedBatch(result.cache, 2), np.concatenate([g, g_last]))
+        n = g.shape[0]
+        total, last, dpre = log_dh[:n], log_dh[n:], log_dpre[:n]
+    return {"total": total, "last": last, "weight": dpre + h_prev_log}
+
+
+# Plain float64 keeps full relative precision while every norm stays inside this range.
+_SAFE_LOG10 = (-280.0, 280.0)
+
+
+def _plain_float64_norms(cell, model, result):
+    """The same three curves from ordinary BPTT when nothing nears under- or overflow, else None.
+
+    Much cheaper than the renormalised recursion, and exact to rounding in that case.
+    Needs the state to be h itself: result.dh misses the LSTM's dL/dc_t.
+    """
+    dh = result.dh
+    if cell.state_size(model) != dh.shape[2]:
+        return None
+    dpre = np.stack([cell.step_backward(dh[:, t - 1], result.cache, t)[0] for t in range(1, dh.shape[1] + 1)], 1)
+    dout_last = np.zeros_like(result.dout_direct)
+    dout_last[:, -1] = result.dout_direct[:, -1]
+    _, dh_last = cell.backward(dout_last, result.cache)
+    logs = [np.log10(np.linalg.norm(x, axis=2)) for x in (dh, dh_last, dpre)]
+    lo, hi = _SAFE_LOG10
+    if all(np.all((x > lo) & (x < hi)) for x in logs):
+        return logs
+    return None
 
 
 class _RepeatedBatch:

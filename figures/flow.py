@@ -22,33 +22,37 @@ def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x[keep], y[keep]
 
 
-def _line(x, y, name, color, dash=None, width=2) -> go.Scatter:
+# Traces and layouts are plain dicts and the Figure skips validation: built on every
+# uncached rerun, a validated figure costs about 8x more (measured: 6.8 ms vs 0.8 ms).
+
+
+def _line(x, y, name, color, dash="solid", width=2) -> dict:
     x, y = _finite(np.asarray(x, float), np.asarray(y, float))
-    return go.Scatter(x=x, y=y, name=name, mode="lines", line=dict(color=color, dash=dash, width=width))
+    return dict(type="scatter", x=x, y=y, name=name, mode="lines", line=dict(color=color, dash=dash, width=width))
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        xaxis_title=x_title,
-        yaxis_title=y_title,
+def _figure(traces: list[dict], title: str, x_title: str, y_title: str, **layout) -> go.Figure:
+    base = dict(
+        title=dict(text=title),
+        xaxis=dict(title=dict(text=x_title)),
+        yaxis=dict(title=dict(text=y_title)),
         height=440,
         margin=dict(l=60, r=20, t=50, b=40),
         legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
     )
-    return fig
+    for key, value in layout.items():
+        base[key] = {**base.get(key, {}), **value}
+    return go.Figure(dict(data=traces, layout=base), _validate=False)
 
 
 def fig_gradient_norms(report: FlowReport, t) -> go.Figure:
     """log10 ||dL/dh_t|| (all later losses) and log10 ||dL_T/dh_t|| (last loss only) against t."""
     steps = np.arange(1, report.grad_steps + 1)
-    fig = go.Figure(
-        [
-            _line(steps, report.grad_total, t("flow.grad.total"), BLUE),
-            _line(steps, report.grad_last, t("flow.grad.last"), ORANGE, dash="dash"),
-        ]
-    )
-    return _layout(fig, t("flow.grad.title"), t("flow.axis.t"), t("flow.axis.log10_norm"))
+    traces = [
+        _line(steps, report.grad_total, t("flow.grad.total"), BLUE),
+        _line(steps, report.grad_last, t("flow.grad.last"), ORANGE, dash="dash"),
+    ]
+    return _figure(traces, t("flow.grad.title"), t("flow.axis.t"), t("flow.axis.log10_norm"))
 
 
 def fitted_line(report: FlowReport) -> tuple[np.ndarray, np.ndarray]:
@@ -69,17 +73,10 @@ def fig_jacobian_products(report: FlowReport, t) -> go.Figure:
     if np.all(np.isfinite(report.band_low[np.isfinite(report.band_high)])) and np.isfinite(report.band_high).any():
         low, high = report.band_low[::-1], report.band_high[::-1]
         keep = np.isfinite(low) & np.isfinite(high)
+        edge = dict(type="scatter", x=k[keep], mode="lines", line=dict(width=0))
         traces += [
-            go.Scatter(x=k[keep], y=high[keep], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
-            go.Scatter(
-                x=k[keep],
-                y=low[keep],
-                mode="lines",
-                line=dict(width=0),
-                fill="tonexty",
-                fillcolor="rgba(127,127,127,0.2)",
-                name=t("flow.jac.band"),
-            ),
+            dict(edge, y=high[keep], showlegend=False, hoverinfo="skip"),
+            dict(edge, y=low[keep], fill="tonexty", fillcolor="rgba(127,127,127,0.2)", name=t("flow.jac.band")),
         ]
     bound = report.gamma * report.spectrum.sigma_max
     if bound > 0:
@@ -90,57 +87,52 @@ def fig_jacobian_products(report: FlowReport, t) -> go.Figure:
     traces.append(_line(fit_k, fit_y, t("flow.jac.fit", g=10**report.log10_growth), GREEN, dash="dash"))
     traces.append(_line(k, report.jac_frobenius[::-1], t("flow.jac.fro"), ORANGE, width=1.5))
     traces.append(_line(k, report.jac_spectral[::-1], t("flow.jac.spectral"), BLUE))
-    return _layout(go.Figure(traces), t("flow.jac.title"), t("flow.axis.distance"), t("flow.axis.log10_norm"))
+    return _figure(traces, t("flow.jac.title"), t("flow.axis.distance"), t("flow.axis.log10_norm"))
 
 
 def fig_weight_contributions(report: FlowReport, t) -> go.Figure:
     """log10 ||dL/da_t h_{t-1}^T||_F: which steps feed the update of W_h."""
     steps = np.arange(1, report.grad_steps + 1)
     x, y = _finite(steps.astype(float), report.weight_terms)
-    fig = go.Figure(go.Bar(x=x, y=y, marker_color=BLUE, name=t("flow.weight.name")))
-    return _layout(fig, t("flow.weight.title"), t("flow.axis.t"), t("flow.axis.log10_norm"))
+    bars = dict(type="bar", x=x, y=y, marker=dict(color=BLUE), name=t("flow.weight.name"))
+    return _figure([bars], t("flow.weight.title"), t("flow.axis.t"), t("flow.axis.log10_norm"))
 
 
 def fig_eigenvalues(report: FlowReport, t) -> go.Figure:
     """Eigenvalues of W_h in the complex plane with the unit circle and the 1/gamma circle."""
     angle = np.linspace(0, 2 * np.pi, 241)
     eig = report.spectrum.eigenvalues
-    fig = go.Figure(
-        [
-            go.Scatter(x=np.cos(angle), y=np.sin(angle), mode="lines", line=dict(color=GREY), name=t("flow.eig.unit")),
-            go.Scatter(
-                x=np.cos(angle) / report.gamma,
-                y=np.sin(angle) / report.gamma,
-                mode="lines",
-                line=dict(color=RED, dash="dot"),
-                name=t("flow.eig.gamma", r=1 / report.gamma),
-            ),
-            go.Scatter(
-                x=eig.real, y=eig.imag, mode="markers", marker=dict(color=BLUE, size=6), name=t("flow.eig.name")
-            ),
-        ]
-    )
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return _layout(fig, t("flow.eig.title"), t("flow.axis.real"), t("flow.axis.imag"))
+    traces = [
+        _line(np.cos(angle), np.sin(angle), t("flow.eig.unit"), GREY),
+        _line(
+            np.cos(angle) / report.gamma,
+            np.sin(angle) / report.gamma,
+            t("flow.eig.gamma", r=1 / report.gamma),
+            RED,
+            "dot",
+        ),
+        dict(
+            type="scatter",
+            x=eig.real,
+            y=eig.imag,
+            mode="markers",
+            marker=dict(color=BLUE, size=6),
+            name=t("flow.eig.name"),
+        ),
+    ]
+    square = dict(yaxis=dict(scaleanchor="x", scaleratio=1))
+    return _figure(traces, t("flow.eig.title"), t("flow.axis.real"), t("flow.axis.imag"), **square)
 
 
 def fig_singular_values(report: FlowReport, t) -> go.Figure:
     """Singular values of W_h, largest first, against 1/gamma."""
     sv = report.spectrum.singular_values
     index = np.arange(1, sv.size + 1)
-    fig = go.Figure(
-        [
-            go.Bar(x=index, y=sv, marker_color=BLUE, name=t("flow.sv.name")),
-            go.Scatter(
-                x=[0.5, sv.size + 0.5],
-                y=[1 / report.gamma] * 2,
-                mode="lines",
-                line=dict(color=RED, dash="dot"),
-                name=t("flow.sv.gamma"),
-            ),
-        ]
-    )
-    return _layout(fig, t("flow.sv.title"), t("flow.axis.index"), t("flow.axis.sigma"))
+    traces = [
+        dict(type="bar", x=index, y=sv, marker=dict(color=BLUE), name=t("flow.sv.name")),
+        _line([0.5, sv.size + 0.5], [1 / report.gamma] * 2, t("flow.sv.gamma"), RED, "dot"),
+    ]
+    return _figure(traces, t("flow.sv.title"), t("flow.axis.index"), t("flow.axis.sigma"))
 
 
 def curves_csv(report: FlowReport) -> str:

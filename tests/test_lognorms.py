@@ -122,3 +122,21 @@ def test_step_jacobian_singular_range_bounds_the_product():
     upper = np.concatenate([np.cumsum(hi[0][::-1])[::-1], [0.0]])
     lower = np.concatenate([np.cumsum(lo[0][::-1])[::-1], [0.0]])
     assert np.all(spec <= upper + 1e-9) and np.all(spec >= lower - 1e-9)
+
+
+def test_plain_and_renormalised_gradient_norms_agree():
+    from bptt_core import lognorms
+
+    model = bc.init_rnn(3, 6, 3, spectral_radius=1.4, activation="tanh", seed=8)
+    xs, targets = problem(2, 30, 3, 3, "cross_entropy", seed=9)
+    result = bc.bptt(model, xs, targets)
+    cell = bc.cell_module(model)
+    plain = lognorms._plain_float64_norms(cell, model, result)
+    assert plain is not None
+    g = result.dout_direct
+    g_last = np.zeros_like(g)
+    g_last[:, -1] = g[:, -1]
+    total, dpre = lognorms._scaled_backward(cell, result.cache, g)
+    last, _ = lognorms._scaled_backward(cell, result.cache, g_last)
+    for a, b in zip(plain, (total, last, dpre), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-10)

@@ -37,4 +37,5 @@ def translator(lang: str):
     def t(key: str, /, **values) -> str:
         return translate(lang, key, **values)
 
+    t.lang = lang
     return t

@@ -45,7 +45,7 @@ class FlowSettings:
     seed: int = setting(0, "seed", IntField(0, 9999))  # a slider: a bound number_input crashes on 1e309
     loss: str = setting("cross_entropy", "loss", ChoiceField(bc.LOSSES))
     loss_steps: str = setting("all", "place", ChoiceField(bc.LOSS_STEPS, widget="radio"))
-    band: bool = setting(True, "band", BoolField())
+    band: bool = setting(False, "band", BoolField())  # one SVD per step: opt-in
 
     def budgeted_steps(self) -> int:
         """T capped so that T * H^3 stays within WORK_BUDGET."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from figures import flow as figs
 from ui import context
-from ui.compute import flow_report
+from ui.compute import flow_figures, flow_report
 from ui.layout import chart
 
 t, settings = context.get()
@@ -15,6 +14,7 @@ st.title(t("flow.title"))
 st.markdown(t("flow.intro"))
 
 report = flow_report(**settings.core_kwargs())
+figures = flow_figures(t.lang, **settings.core_kwargs())
 if report.steps < settings.steps:
     st.info(t("flow.budget", asked=settings.steps, used=report.steps, H=settings.hidden))
 if report.overflow_step is not None:
@@ -31,19 +31,19 @@ cols[5].metric(t("flow.m.verdict"), t(f"flow.verdict.{v.kind}"))
 st.markdown(t(f"flow.rule.{v.rule}", bound=v.bound, growth=v.growth, tol=0.02, kind=t(f"flow.verdict.{v.kind}")))
 
 if report.grad_steps > 0:
-    chart(figs.fig_gradient_norms(report, t), "flow_grad", t("flow.grad.read"))
-chart(figs.fig_jacobian_products(report, t), "flow_jac", t("flow.jac.read"))
+    chart(figures["grad"], "flow_grad", t("flow.grad.read"))
+chart(figures["jac"], "flow_jac", t("flow.jac.read"))
 if report.grad_steps > 0:
-    chart(figs.fig_weight_contributions(report, t), "flow_weight", t("flow.weight.read"))
+    chart(figures["weight"], "flow_weight", t("flow.weight.read"))
 left, right = st.columns(2)
 with left:
-    chart(figs.fig_eigenvalues(report, t), "flow_eig", t("flow.eig.read"))
+    chart(figures["eig"], "flow_eig", t("flow.eig.read"))
 with right:
-    chart(figs.fig_singular_values(report, t), "flow_sv", t("flow.sv.read"))
+    chart(figures["sv"], "flow_sv", t("flow.sv.read"))
 
 st.download_button(
     t("flow.csv"),
-    figs.curves_csv(report),
+    figures["csv"],
     file_name=f"bptt_flow_T{report.steps}_H{report.hidden}_rho{settings.rho}_seed{settings.seed}.csv",
     mime="text/csv",
     key="flow_csv",
