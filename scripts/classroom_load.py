@@ -42,6 +42,12 @@ CHANGES = {
     "seed": lambda rng: rng.randint(0, 50),
     "act": None,  # a random option of the selectbox, as the server formats it
 }
+# --mode lesson: the class follows the teacher, each student trying a few shared values.
+LESSON = {
+    "T": lambda rng: rng.choice([50, 100, 200]),
+    "rho": lambda rng: rng.choice([0.9, 1.0, 1.1]),
+    "act": lambda rng: rng.choice(["tanh", "relu", "sigmoid"]),
+}
 
 
 # ---------------------------------------------------------------- server
@@ -57,7 +63,8 @@ def start_server(port: int, gc_after_run: bool, log) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true"]
     cmd += [f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"]
     cmd += ["--browser.gatherUsageStats=false", f"--runner.postScriptGC={str(gc_after_run).lower()}"]
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}  # as run_app.sh
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -134,8 +141,8 @@ def widget_state(state, widget: Widget, value) -> None:
 
 
 class Student:
-    def __init__(self, url: str, rng: random.Random, stats: Stats):
-        self.url, self.rng, self.stats = url, rng, stats
+    def __init__(self, url: str, rng: random.Random, stats: Stats, changes: dict = CHANGES):
+        self.url, self.rng, self.stats, self.changes = url, rng, stats, changes
         self.widgets: dict[str, Widget] = {}
         self.values: dict[str, object] = {}  # settings this student has changed so far
         self.finished = asyncio.Event()
@@ -161,8 +168,8 @@ class Student:
             self.stats.error(f"connection: {type(exc).__name__}")
 
     def _change_one_setting(self) -> None:
-        key = self.rng.choice([k for k in CHANGES if k in self.widgets])
-        draw = CHANGES[key]
+        key = self.rng.choice([k for k in self.changes if k in self.widgets])
+        draw = self.changes[key]
         self.values[key] = draw(self.rng) if draw else self.rng.choice(self.widgets[key].options)
 
     async def _rerun(self, record: bool) -> None:
@@ -210,15 +217,18 @@ class Student:
 # ---------------------------------------------------------------- the run
 
 
-async def classroom(port: int, students: int, duration: float, seed: int, pid: int) -> tuple[Stats, list[float]]:
+async def classroom(
+    ports: list[int], students: int, duration: float, seed: int, pids: list[int], changes: dict = CHANGES
+) -> tuple[Stats, list[float]]:
+    """Student i talks to server i mod K, as a sticky proxy in front of K processes would route it."""
     stats, rss = Stats(), []
     deadline = time.monotonic() + duration
-    url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    crowd = [Student(url, random.Random(seed + i), stats) for i in range(students)]
+    urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for port in ports]
+    crowd = [Student(urls[i % len(urls)], random.Random(seed + i), stats, changes) for i in range(students)]
 
     async def sample_memory() -> None:
         while time.monotonic() < deadline + RERUN_TIMEOUT_S:
-            rss.append(rss_mib(pid))
+            rss.append(sum(rss_mib(pid) for pid in pids))
             await asyncio.sleep(1.0)
 
     sampler = asyncio.create_task(sample_memory())
@@ -228,7 +238,7 @@ async def classroom(port: int, students: int, duration: float, seed: int, pid: i
         await asyncio.sleep(2.0 / students)
     await asyncio.gather(*tasks)
     sampler.cancel()
-    rss.append(rss_mib(pid))
+    rss.append(sum(rss_mib(pid) for pid in pids))
     return stats, rss
 
 
@@ -239,9 +249,12 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def report(stats: Stats, rss: list[float], rss_idle: float, students: int, duration: float, gc_after_run: bool) -> None:
+def report(
+    stats: Stats, rss: list[float], rss_idle: float, students: int, duration: float, gc_after_run: bool, servers: int
+) -> None:
     lat = sorted(stats.latencies)
-    print(f"students {students}, duration {duration:.0f} s, runner.postScriptGC={str(gc_after_run).lower()}")
+    gc = str(gc_after_run).lower()
+    print(f"students {students}, duration {duration:.0f} s, servers {servers}, runner.postScriptGC={gc}")
     print(f"reruns measured {len(lat)} ({len(lat) / duration:.1f}/s)")
     if lat:
         p50, p95, p99 = (percentile(lat, q) * 1000 for q in (50, 95, 99))
@@ -257,21 +270,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-d", "--duration", type=float, default=60.0, help="seconds of load (bounded)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-gc-off", action="store_true", help="run with runner.postScriptGC=true for comparison")
+    parser.add_argument(
+        "--mode",
+        choices=("random", "lesson"),
+        default="random",
+        help="random: each student draws new values (mostly uncached); lesson: a few shared values (cached)",
+    )
+    parser.add_argument("--servers", type=int, default=1, help="server processes (students pinned round-robin)")
     args = parser.parse_args(argv)
+    if not 1 <= args.servers <= 4:
+        parser.error("servers must be 1..4")
     if not 1 <= args.students <= 500 or not 0 < args.duration <= 600:
         parser.error("students must be 1..500 and duration 0..600 s")
     gc_after_run = args.no_gc_off
-    port = free_port()
+    ports = [free_port() for _ in range(args.servers)]
     with tempfile.NamedTemporaryFile("w", prefix="classroom_load_", suffix=".log", delete=False) as log:
-        server = start_server(port, gc_after_run, log)
+        servers = []
         try:
-            rss_idle, server_cpu0, own_cpu0 = rss_mib(server.pid), cpu_seconds(server.pid), time.process_time()
+            servers = [start_server(port, gc_after_run, log) for port in ports]
+            pids = [server.pid for server in servers]
+            rss_idle, own_cpu0 = sum(rss_mib(pid) for pid in pids), time.process_time()
+            server_cpu0 = sum(cpu_seconds(pid) for pid in pids)
             os.nice(5)  # the students share the CPU with the server: let the server go first
-            stats, rss = asyncio.run(classroom(port, args.students, args.duration, args.seed, server.pid))
-            cpu = (cpu_seconds(server.pid) - server_cpu0, time.process_time() - own_cpu0)
+            changes = LESSON if args.mode == "lesson" else CHANGES
+            stats, rss = asyncio.run(classroom(ports, args.students, args.duration, args.seed, pids, changes))
+            cpu = (sum(cpu_seconds(pid) for pid in pids) - server_cpu0, time.process_time() - own_cpu0)
         finally:
-            stop_server(server)
-    report(stats, rss, rss_idle, args.students, args.duration, gc_after_run)
+            for server in servers:
+                stop_server(server)
+    report(stats, rss, rss_idle, args.students, args.duration, gc_after_run, args.servers)
     print(f"CPU seconds: server {cpu[0]:.1f}, load driver {cpu[1]:.1f} (of {os.cpu_count()} cores)")
     print(f"server log: {log.name}")
     return 1 if stats.errors else 0

@@ -9,13 +9,13 @@ from figures import flow as figs
 from ui.i18n import translator
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def flow_report(**kwargs) -> FlowReport:
     """bptt_core.report.gradient_flow for the scalars of FlowSettings.core_kwargs()."""
     return gradient_flow(**kwargs)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def flow_figures(lang: str, **kwargs) -> dict:
     """The view's figures for one language, built once and shared read-only by every session.
 
