@@ -16,7 +16,7 @@ from .cells import cell_module
 
 _EXACT_MAX_SIZE = 24  # up to this state size, exact singular values (batched LAPACK) are cheap
 _SVD_BATCH = 32  # normalised products buffered per batched SVD call
-_POWER_TOL = 1e-14  # relative change of the sigma estimate that ends the power iteration
+_POWER_TOL = 1e-14  # relative change of the sigma estimate over one iteration that ends the power iteration
 _POWER_MAX_ITER = 8  # past this, the step falls back to an exact SVD
 _PROBE_WEIGHT = 1e-3  # keeps every direction present in the warm start
 

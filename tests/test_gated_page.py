@@ -89,8 +89,10 @@ def test_work_budget_counts_the_lstm_state():
         flow = FlowSettings(steps=2000, hidden=hidden)
         steps = gated_steps(flow)
         assert 1 <= steps <= flow.budgeted_steps()
-        assert steps == 1 or steps * (2 * hidden) ** 3 <= settings_gated.WORK_BUDGET
-    assert gated_steps(FlowSettings(steps=2000, hidden=256)) == int(settings_gated.WORK_BUDGET // 512**3)
+        cost = (2 * hidden) ** 3 + 3 * settings_gated.STEP_OVERHEAD
+        assert steps == 1 or steps * cost <= settings_gated.WORK_BUDGET
+    expected = int(settings_gated.WORK_BUDGET // (512**3 + 3 * settings_gated.STEP_OVERHEAD))
+    assert gated_steps(FlowSettings(steps=2000, hidden=256)) == expected
 
 
 # ---------------------------------------------------------------- page
@@ -120,7 +122,8 @@ def test_forget_bias_from_the_link_reaches_the_computation():
 
 
 def test_budget_cap_is_announced(monkeypatch):
-    monkeypatch.setattr(settings_gated, "WORK_BUDGET", 20 * 8**3)  # H = 4: at most 20 steps
+    budget = 20 * (8**3 + 3 * settings_gated.STEP_OVERHEAD)  # H = 4: at most 20 steps
+    monkeypatch.setattr(settings_gated, "WORK_BUDGET", budget)
     at = run(**SMALL)
     assert_healthy(at)
     assert at.info and "20" in at.info[0].value

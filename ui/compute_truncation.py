@@ -35,7 +35,7 @@ def page_steps(flow: FlowSettings) -> int:
     """T for the whole page: the sidebar's T, capped by its budget, the mask size and this view's work."""
     runs = 2 * AGREEMENT_POINTS + MAX_SEEDS + 4  # TBPTT(k, 2k) sweeps ~2T steps per k
     by_time = int(SECONDS / (runs * step_seconds(flow.hidden)))
-    return max(1, min(flow.budgeted_steps(), STEP_CAP, by_time))
+    return max(1, min(flow.budgeted_steps(band=False), STEP_CAP, by_time))
 
 
 def pair_step_limit(hidden: int) -> int:

@@ -17,10 +17,20 @@ LINK_VERSION = "1"
 VERSION_KEY = "v"
 LANGUAGES = ("en", "ko")
 
-# Work budget of one gradient-flow view, in units of T * H^3 (one H x H GEMM per step).
-# 1.1e9 admits (T, H) = (500, 128) or (65, 256): about a second here even when every step
-# needs an exact SVD (close singular values, see bptt_core/lognorms.py).
+# Work budget of one view, in units of H^3 (one H x H GEMM): T steps cost T * H^3 plus
+# STEP_OVERHEAD each. 1.1e9 admits (T, H) = (449, 128) or (65, 256): under a second here
+# even when many steps need an exact SVD (close singular values, bptt_core/lognorms.py).
 WORK_BUDGET = 1.1e9
+
+
+# Python's own work per step and cell (the loops of forward, backward and the norms), in
+# the same units: about one 70 x 70 GEMM. It bounds long sequences of small matrices.
+STEP_OVERHEAD = 3.5e5
+
+
+def steps_within_budget(steps: int, cost_per_step: float) -> int:
+    """steps capped so that steps * cost_per_step stays within WORK_BUDGET (at least 1)."""
+    return max(1, min(steps, int(WORK_BUDGET // cost_per_step)))
 
 
 def setting(default, key: str, spec: FieldSpec):
@@ -47,9 +57,13 @@ class FlowSettings:
     loss_steps: str = setting("all", "place", ChoiceField(bc.LOSS_STEPS, widget="radio"))
     band: bool = setting(False, "band", BoolField())  # one SVD per step: opt-in
 
-    def budgeted_steps(self) -> int:
-        """T capped so that T * H^3 stays within WORK_BUDGET."""
-        return max(1, min(self.steps, int(WORK_BUDGET // self.hidden**3)))
+    def budgeted_steps(self, band: bool | None = None) -> int:
+        """T capped to the work budget: one H x H GEMM per step, two more with the band's SVDs.
+
+        band: whether the band is computed (default: this setting; other views pass False).
+        """
+        band = self.band if band is None else band
+        return steps_within_budget(self.steps, self.hidden**3 * (3 if band else 1) + STEP_OVERHEAD)
 
     def core_kwargs(self) -> dict:
         """Scalars for bptt_core.report.gradient_flow (and the cache key)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ui.fields import FloatField
-from ui.settings import WORK_BUDGET, FlowSettings, setting
+from ui.settings import STEP_OVERHEAD, WORK_BUDGET, FlowSettings, setting
 
 
 @dataclass(frozen=True)
@@ -36,5 +36,5 @@ class GatedSettings:
 
 
 def gated_steps(flow: FlowSettings) -> int:
-    """T capped so that T * (2H)^3 stays within WORK_BUDGET: the LSTM's state Jacobian is 2H x 2H."""
-    return max(1, min(flow.budgeted_steps(), int(WORK_BUDGET // (2 * flow.hidden) ** 3)))
+    """T capped to the work budget: the LSTM's state Jacobian is 2H x 2H, and three cells run."""
+    return max(1, min(flow.steps, int(WORK_BUDGET // ((2 * flow.hidden) ** 3 + 3 * STEP_OVERHEAD))))

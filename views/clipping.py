@@ -42,7 +42,7 @@ chart(figs.fig_gradient_norms(norms, clip.threshold, t), "clipping_norms", t("cl
 st.markdown("\n".join(f"- {t(f'clipping.cost.{key}')}" for key in (*METHODS, "neither")))
 
 st.header(t("clipping.rnn.header"))
-steps = settings.budgeted_steps()
+steps = settings.budgeted_steps(band=False)
 st.markdown(t("clipping.rnn.intro", T=steps, H=settings.hidden, thr=clip.threshold, limit=clip.limit))
 if steps < settings.steps:
     st.info(t("clipping.rnn.budget", asked=settings.steps, used=steps, H=settings.hidden))
