@@ -17,7 +17,7 @@ from .cells import cell_module
 _EXACT_MAX_SIZE = 24  # up to this state size, exact singular values (batched LAPACK) are cheap
 _SVD_BATCH = 32  # normalised products buffered per batched SVD call
 _POWER_TOL = 1e-14  # relative change of the sigma estimate over one iteration that ends the power iteration
-_POWER_MAX_ITER = 8  # past this, the step falls back to an exact SVD
+_POWER_MAX_ITER = 40  # past this, the step falls back to an exact SVD
 _PROBE_WEIGHT = 1e-3  # keeps every direction present in the warm start
 
 
@@ -72,6 +72,20 @@ class _SpectralTracker:
             sigma[n] = self._power_one(p[n], n)
         return sigma
 
+    def _diagonal_sigma(self, p: np.ndarray) -> float | None:
+        """max |P_ii| when P is exactly diagonal (W_h = rho I keeps every product diagonal), else None.
+
+        Two diagonal entries trade places without warning, which no warm start can follow; a
+        diagonal P needs no iteration. ||P||_F = 1, so P can only be diagonal if its diagonal
+        carries (nearly) all of that: an O(S) test first, the exact O(S^2) one only then.
+        """
+        diagonal = np.diagonal(p)
+        if diagonal @ diagonal < 0.999:
+            return None
+        if np.count_nonzero(p) != np.count_nonzero(diagonal):
+            return None
+        return float(np.max(np.abs(diagonal)))
+
     def _power_one(self, p: np.ndarray, n: int) -> float:
         """Power iteration on [[0, P], [P^T, 0]]: x <- P^T x, then x <- P x, and so on.
 
@@ -79,6 +93,9 @@ class _SpectralTracker:
         never decreases; it stops when the ratio changed by at most _POWER_TOL over a full
         iteration (two half-steps).
         """
+        diagonal = self._diagonal_sigma(p)
+        if diagonal is not None:
+            return diagonal
         x = self.u[n] + _PROBE_WEIGHT * self.probe
         x /= math.sqrt(x @ x)
         ratios = [0.0, 0.0]

@@ -140,3 +140,22 @@ def test_plain_and_renormalised_gradient_norms_agree():
     last, _ = lognorms._scaled_backward(cell, result.cache, g_last)
     for a, b in zip(plain, (total, last, dpre), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "act, init, size, seed",
+    [
+        ("sigmoid", "identity", 48, 1),  # two diagonal entries cross at t = 131 (0.34% apart)
+        ("sigmoid", "orthogonal", 48, 2),
+        ("tanh", "gaussian", 64, 3),
+        ("relu", "orthogonal", 64, 4),
+    ],
+)
+def test_spectral_norm_on_long_chains_of_the_iterative_path(act, init, size, seed):
+    model = bc.init_rnn(5, size, 3, spectral_radius=1.3, activation=act, init=init, seed=seed)
+    xs = np.random.default_rng(2).standard_normal((1, 300, 5))
+    result = bc.bptt(model, xs, np.zeros((1, 300), dtype=int))
+    spec, _ = exact_log10_norms(model, result)
+    got = bc.jacobian_log10_norms(model, result, ord=2)[0]
+    zero = spec == -np.inf
+    assert np.max(np.abs(10 ** (got[~zero] - spec[~zero]) - 1)) < 1e-6
