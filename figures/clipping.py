@@ -12,6 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from figures.style import LEGEND_BELOW, MARGIN
+
 Translate = Callable[[str], str]
 COLORS = {"none": "#d62728", "norm": "#2ca02c", "value": "#ff7f0e"}
 GREY = "#7f7f7f"
@@ -32,8 +34,8 @@ def _layout(fig: go.Figure, title: str, height: int = 400) -> go.Figure:
     fig.update_layout(
         title=title,
         height=height,
-        margin=dict(l=60, r=20, t=60, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=MARGIN,
+        legend=LEGEND_BELOW,
     )
     return fig
 

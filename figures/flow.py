@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bptt_core.report import FlowReport
+from figures.style import LEGEND_BELOW, MARGIN
 
 BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f", "#9467bd"
 
@@ -37,8 +38,8 @@ def _figure(traces: list[dict], title: str, x_title: str, y_title: str, **layout
         xaxis=dict(title=dict(text=x_title)),
         yaxis=dict(title=dict(text=y_title)),
         height=440,
-        margin=dict(l=60, r=20, t=50, b=40),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        margin=MARGIN,
+        legend=LEGEND_BELOW,
     )
     for key, value in layout.items():
         base[key] = {**base.get(key, {}), **value}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from figures.style import LEGEND_BELOW, MARGIN
+
 CELL_COLOURS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c"}
 _FALLBACK_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 _WEBGL_FROM = 2000  # points per trace from which WebGL is faster than SVG
@@ -48,8 +50,8 @@ def _layout(fig: go.Figure, title: str, x_label: str, y_label: str) -> go.Figure
         title=title,
         xaxis_title=x_label,
         yaxis_title=y_label,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        margin=MARGIN,
+        legend=LEGEND_BELOW,
     )
     return fig
 

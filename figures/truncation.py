@@ -13,6 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from figures.style import LEGEND_BELOW, MARGIN
+
 Translate = Callable[[str], str]
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf")
 KEPT, DROPPED, FORWARD, GREY = "#d62728", "#bdbdbd", "#1f77b4", "#7f7f7f"
@@ -38,8 +40,8 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title=title,
         height=height,
-        margin=dict(l=60, r=20, t=60, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=MARGIN,
+        legend=LEGEND_BELOW,
     )
     return fig
 

@@ -1,0 +1,4 @@
+"""Layout shared by every figure module: legends sit under the x axis, clear of the titles."""
+
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.2, x=0)
+MARGIN = dict(l=60, r=20, t=60, b=40)  # plotly grows the bottom margin to fit the legend
