@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.style import LEGEND_BELOW, MARGIN
+from figures.style import titled
 
 Translate = Callable[[str], str]
 COLORS = {"none": "#d62728", "norm": "#2ca02c", "value": "#ff7f0e"}
@@ -31,13 +31,7 @@ def _finite(x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _layout(fig: go.Figure, title: str, height: int = 400) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        height=height,
-        margin=MARGIN,
-        legend=LEGEND_BELOW,
-    )
-    return fig
+    return titled(fig, title, height)
 
 
 def _get(record, key: str):

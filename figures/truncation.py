@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.style import LEGEND_BELOW, MARGIN
+from figures.style import titled
 
 Translate = Callable[[str], str]
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf")
@@ -37,13 +37,7 @@ def _gaps(z: np.ndarray) -> list[list[float | None]]:
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        height=height,
-        margin=MARGIN,
-        legend=LEGEND_BELOW,
-    )
-    return fig
+    return titled(fig, title, height)
 
 
 def fig_agreement_over_k(ks, agreement: Mapping[str, Mapping[str, np.ndarray]], t: Translate) -> go.Figure:

@@ -1,13 +1,13 @@
 """Every page runs under AppTest with no exception; its charts hold finite numbers only."""
 
 import base64
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.apptest import APP, DEFAULT_PAGE, run_page
+
 PAGES = [
     "views/gradient_flow.py",
     "views/gated_cells.py",
@@ -39,14 +39,7 @@ def numbers_in(obj):
 
 
 def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    return at
+    return run_page(page or DEFAULT_PAGE, **params)
 
 
 def assert_healthy(at: AppTest) -> None:
@@ -109,7 +102,7 @@ def test_hostile_links_end_in_a_working_page_with_a_notice(params):
 
 
 def test_repeated_key_last_one_wins():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["T"] = ["1", "2", "99999999"]
     at.run()
     assert_healthy(at)

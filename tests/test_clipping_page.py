@@ -1,30 +1,21 @@
 """The clipping page runs in both languages and with hostile links; link values reach the computation."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import run_page
 from tests.test_app_pages import assert_healthy, decode
 from ui.compute_clipping import rnn_clip_reports
 from ui.i18n import LOCALES, translate
 from ui.settings import url_keys
 from ui.settings_clipping import ClippingSettings
 
-ENTRY = Path(__file__).resolve().parent / "_clipping_entry.py"
-
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if params.get("lang") == "ko":
-        # AppTest reads a bound selectbox from the URL by its label ("한국어"), so set the value itself too
-        at.session_state["lang"] = "ko"
-    at.run()
-    return at
+    return run_page("views/clipping.py", **params)
 
 
 def chart_spec(at: AppTest, key: str) -> dict:

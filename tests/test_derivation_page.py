@@ -1,27 +1,21 @@
 """The Derivation page runs at every stepper position in both languages, with hostile links too."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import run_page
 from tests.test_app_pages import assert_healthy
 from ui.compute_derivation import PARAM_ORDER, derivation_report
 from ui.i18n import LOCALES
 from ui.settings import url_keys
 from ui.settings_derivation import MAX_STEP_INDEX, MAX_STEPS, DerivationSettings
 
-ENTRY = Path(__file__).resolve().parent / "_derivation_entry.py"
-
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
+    return run_page("views/derivation.py", **params)
 
 
 def step_count(steps: int, loss_steps: str) -> int:

@@ -1,7 +1,5 @@
 """Gated-cells page: its core report equals the direct core calls; the page runs in both languages."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,23 +7,17 @@ from streamlit.testing.v1 import AppTest
 import bptt_core as bc
 from bptt_core.gated_report import gated_flow
 from bptt_core.report import INPUT_SIZE, OUTPUT_SIZE, make_sequence
+from tests.apptest import run_page
 from tests.test_app_pages import assert_healthy
 from ui import settings_gated
 from ui.settings import FlowSettings
 from ui.settings_gated import GatedSettings, gated_steps
 
-ENTRY = Path(__file__).resolve().parent / "_gated_entry.py"
 SMALL = {"T": "30", "H": "4"}  # keeps every AppTest run well under a second
 
 
 def run(lang: str = "en", **params) -> AppTest:
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if lang != "en":  # AppTest does not seed a bound selectbox from the query string: choose it
-        at.radio(key="lang").set_value(lang).run()
-    return at
+    return run_page("views/gated_cells.py", lang=lang, **params)
 
 
 # ---------------------------------------------------------------- core

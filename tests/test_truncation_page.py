@@ -17,12 +17,12 @@ from bptt_core.truncation_report import (
     run_sequence,
     spread_report,
 )
+from tests.apptest import run_page as run_app_page
 from tests.helpers import numeric_grads
 from tests.test_app_pages import assert_healthy
 from ui.compute_truncation import page_steps, pair_step_limit
 from ui.settings import FlowSettings
 
-ENTRY = Path(__file__).resolve().parent / "_truncation_entry.py"
 LOCALES = Path(__file__).resolve().parents[1] / "ui" / "locales"
 SMALL = dict(steps=6, hidden=3, rho=0.9, seed=1)
 SMALL_LINK = {"T": "12", "H": "4"}  # keeps each AppTest run short
@@ -102,11 +102,7 @@ def test_catalogues_have_the_same_keys():
 
 
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
+    return run_app_page("views/truncation.py", **params)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
