@@ -20,8 +20,9 @@ from typing import ClassVar
 import numpy as np
 
 from ..activations import Activation, get_activation
-from ..initializers import recurrent_matrix
 from ..rng import as_generator
+from . import common
+from .common import Weights
 
 NAME = "lstm"
 CELL_PARAMS = ("W_x", "W_h", "b_x", "b_h")
@@ -31,7 +32,7 @@ _SIGMOID = get_activation("sigmoid")
 
 
 @dataclass
-class LSTM:
+class LSTM(Weights):
     """Weights of an LSTM with a linear read-out o_t = W_y h_t + b_y."""
 
     W_x: np.ndarray  # (4H, D)
@@ -47,14 +48,10 @@ class LSTM:
     def hidden_size(self) -> int:
         return self.W_h.shape[1]
 
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in self.param_names}
-
 
 def gate_slice(name: str, hidden_size: int) -> slice:
     """Rows of W_x, W_h, b_x, b_h belonging to gate name ("i", "f", "g" or "o")."""
-    k = GATES.index(name)
-    return slice(k * hidden_size, (k + 1) * hidden_size)
+    return common.gate_slice(GATES, name, hidden_size)
 
 
 def init_lstm(
@@ -75,7 +72,7 @@ def init_lstm(
     sigmoid(1) = 0.73 at the start, so the cell path does not close at once).
     """
     rng = as_generator(seed)
-    w_h = np.concatenate([recurrent_matrix(init, rng, hidden_size, spectral_radius) for _ in GATES])
+    w_h = common.stacked_recurrent(init, rng, hidden_size, spectral_radius, len(GATES))
     w_x = rng.standard_normal((4 * hidden_size, input_size)) / np.sqrt(input_size)
     w_y = rng.standard_normal((output_size, hidden_size)) / np.sqrt(hidden_size)
     b_x = np.zeros(4 * hidden_size)

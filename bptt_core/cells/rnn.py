@@ -14,13 +14,14 @@ import numpy as np
 from ..activations import Activation, get_activation
 from ..initializers import recurrent_matrix
 from ..rng import as_generator
+from .common import Weights
 
 NAME = "rnn"
 CELL_PARAMS = ("W_h", "W_x", "b_h")
 
 
 @dataclass
-class RNN:
+class RNN(Weights):
     """Weights of a vanilla RNN with a linear read-out o_t = W_y h_t + b_y."""
 
     W_h: np.ndarray  # (H, H)
@@ -35,9 +36,6 @@ class RNN:
     @property
     def hidden_size(self) -> int:
         return self.W_h.shape[0]
-
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in self.param_names}
 
 
 def init_rnn(
