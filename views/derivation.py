@@ -284,7 +284,7 @@ def stepper_section(t, report, notation: str) -> None:
 def flow_link(model: DerivationModel, lang: str) -> str:
     """The gradient-flow view with comparable settings (same T, H, seed, placement; rho 0.8, tanh)."""
     query = f"T={model.steps}&H={model.hidden}&seed={model.seed}&place={model.loss_steps}&rho=0.8&act=tanh"
-    return f"flow?{query}&lang={lang}&v={LINK_VERSION}"
+    return f"./?{query}&lang={lang}&v={LINK_VERSION}"  # the default page lives at the root, not /flow
 
 
 def chain_section(t, report, model: DerivationModel, notation: str, lang: str) -> None:

@@ -185,3 +185,22 @@ def test_every_page_renders_a_chart_without_console_errors(server, probe, output
         page.screenshot(path=str(output_dir / f"page_{slug}.png"), full_page=True)
     assert not failures, failures
     assert not probe.errors, probe.errors
+
+
+def test_derivation_link_opens_the_flow_view_with_its_settings(server, probe):
+    page = probe.page
+    open_app(page, server.url("/derivation?dT=5&dH=1&dseed=7"))
+    with page.expect_popup() as popup:  # Streamlit opens markdown links in a new tab
+        page.get_by_role("link", name=translate("en", "derivation.chain.flow_link")).click()
+    flow = popup.value
+    try:
+        flow.get_by_role("slider").first.wait_for(timeout=60_000)
+        wait_idle(flow, 60_000)
+        assert urllib.parse.urlparse(flow.url).path in ("/", ""), flow.url
+        assert not flow.get_by_text("Page not found", exact=True).is_visible(), flow.url
+        sidebar = flow.get_by_test_id("stSidebarUserContent")
+        assert read_slider(sidebar, translate("en", "settings.steps")) == "5"
+        assert read_slider(sidebar, translate("en", "settings.hidden")) == "1"
+    finally:
+        flow.close()
+    assert not probe.errors, probe.errors
