@@ -88,7 +88,14 @@ def fig_jacobian_products(report: FlowReport, t) -> go.Figure:
     traces.append(_line(fit_k, fit_y, t("flow.jac.fit", g=10**report.log10_growth), GREEN, dash="dash"))
     traces.append(_line(k, report.jac_frobenius[::-1], t("flow.jac.fro"), ORANGE, width=1.5))
     traces.append(_line(k, report.jac_spectral[::-1], t("flow.jac.spectral"), BLUE))
-    return _figure(traces, t("flow.jac.title"), t("flow.axis.distance"), t("flow.axis.log10_norm"))
+    # Frame the norms and the lines, not the band: its lower edge can sit hundreds of decades
+    # further down (one near-singular J_t suffices). Zooming out shows all of it.
+    shown = np.concatenate([tr["y"] for tr in traces if tr.get("fill") is None and tr.get("showlegend", True)])
+    layout = {}
+    if shown.size:
+        pad = 0.05 * max(1.0, np.ptp(shown))
+        layout["yaxis"] = dict(range=[float(shown.min() - pad), float(shown.max() + pad)])
+    return _figure(traces, t("flow.jac.title"), t("flow.axis.distance"), t("flow.axis.log10_norm"), **layout)
 
 
 def fig_weight_contributions(report: FlowReport, t) -> go.Figure:
