@@ -204,8 +204,8 @@ def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
     Defined when result.overflow_step is None (the forward pass stayed finite).
     """
     cell = cell_module(model)
+    h_prev_log = log10_row_norms(result.hs[:, :-1])
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        h_prev_log = np.log10(np.linalg.norm(result.hs[:, :-1], axis=2))
         fast = _plain_float64_norms(cell, model, result)
     if fast is not None:
         total, last, dpre = fast
@@ -218,6 +218,17 @@ def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
         n = g.shape[0]
         total, last, dpre = log_dh[:n], log_dh[n:], log_dpre[:n]
     return {"total": total, "last": last, "weight": dpre + h_prev_log}
+
+
+def log10_row_norms(x: np.ndarray) -> np.ndarray:
+    """log10 of the 2-norm over the last axis, exact where the norm itself would overflow.
+
+    x: (..., S) finite -> (...,); -inf for a zero row.
+    """
+    scale = np.max(np.abs(x), axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unit = np.where(scale > 0, x / np.where(scale > 0, scale, 1.0), 0.0)
+        return np.log10(scale[..., 0]) + 0.5 * np.log10(np.einsum("...i,...i->...", unit, unit))
 
 
 # Plain float64 keeps full relative precision while every norm stays inside this range.

@@ -101,6 +101,12 @@ def test_hostile_links_end_in_a_working_page_with_a_notice(params):
     assert at.warning, "no notice names the replaced values"
 
 
+@pytest.mark.parametrize("page", PAGES[1:])
+@pytest.mark.parametrize("params", HOSTILE)
+def test_hostile_links_on_every_page(page, params):
+    assert_healthy(run(page, **params))  # each page's own keys: tests/test_<page>_page.py
+
+
 def test_repeated_key_last_one_wins():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["T"] = ["1", "2", "99999999"]
