@@ -30,7 +30,9 @@ page = st.navigation(
         st.Page("views/derivation.py", title=t("derivation.nav"), icon="🧮", url_path="derivation"),
     ]
 )
-widgets.show_notices(t, settings)
+notices = st.container()  # above the page, filled after it: pages check their own link keys
 page.run()
+with notices:
+    widgets.show_notices(t, settings)
 with st.sidebar:
     widgets.share_link(t, ALL_SETTINGS)

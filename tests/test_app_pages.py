@@ -135,3 +135,18 @@ def test_preset_sets_several_controls():
     assert_healthy(at)
     assert at.selectbox(key="act").value == "relu" and at.selectbox(key="init").value == "identity"
     assert at.slider(key="rho").value == 1.0
+
+
+@pytest.mark.parametrize(
+    "page, key",
+    [
+        ("views/gated_cells.py", "fb"),
+        ("views/truncation.py", "k"),
+        ("views/clipping.py", "thr"),
+        ("views/derivation.py", "dT"),
+    ],
+)
+def test_a_page_names_its_own_replaced_keys_at_once(page, key):
+    at = run(page, **{key: "abc"})
+    assert_healthy(at)
+    assert any(key in w.value for w in at.warning), [w.value for w in at.warning]

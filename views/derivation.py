@@ -17,51 +17,17 @@ from ui.compute_derivation import (
     node_tex,
     reference_factor,
 )
-from ui.fields import ChoiceField
 from ui.layout import chart
 from ui.settings import LINK_VERSION, CommonSettings, specs
 from ui.settings_derivation import NOTATIONS, DerivationModel, DerivationSettings
 
-NOTICES_KEY = "_link_notices"  # ui.widgets' list of replaced link values
 STEP_KEY = "step"
 NOTATION_KEY = "notation"
 
 
-def adopt_choice_links() -> None:
-    """Take a link's plain option ("dplace=all") for a bound radio, once per session.
-
-    Streamlit matches a bound radio's URL value against the formatted labels (which change
-    with the language), so the option itself would be dropped silently without this.
-    """
-    if st.session_state.get("_derivation_choices_adopted"):
-        return
-    st.session_state["_derivation_choices_adopted"] = True
-    for _, key, spec, _ in specs(DerivationSettings):
-        raw = st.query_params.get(key)
-        if isinstance(spec, ChoiceField) and raw in spec.options and key not in st.session_state:
-            st.session_state[key] = raw
-
-
-def check_link(t) -> None:
-    """Parse this view's link values; name the replaced ones now (the app's notice ran earlier)."""
-    notices = st.session_state.get(NOTICES_KEY, [])
-    before = len(notices)
-    widgets.check_link(DerivationSettings)
-    adopt_choice_links()
-    fresh = st.session_state.get(NOTICES_KEY, [])[before:]
-    for key, _, _, _ in fresh:
-        # Streamlit would still read the raw text ("1e309" crashes a number_input): drop it,
-        # the replacement already sits in st.session_state.
-        if key in st.query_params:
-            del st.query_params[key]
-    if fresh:
-        lines = [t(f"link.reason.{reason}", key=key, raw=raw, value=value) for key, raw, value, reason in fresh]
-        st.warning(t("link.replaced") + "\n\n" + "\n".join(f"- {line}" for line in lines))
-
-
 def draw_settings(t) -> tuple[DerivationModel, str]:
     """The view's own RNN (URL-bound), and the notation radio."""
-    check_link(t)
+    widgets.check_link(DerivationSettings)  # the notation radio below is drawn by hand
     with st.expander(t("derivation.settings.title"), expanded=True):
         left, right = st.columns(2)
         with left:
