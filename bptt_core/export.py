@@ -18,6 +18,8 @@ readout_state_dict gives its "weight" (= W_y) and "bias" (= b_y).
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 
 _TORCH_RNN_NONLINEARITIES = ("tanh", "relu")
@@ -42,3 +44,19 @@ def to_torch_state_dict(model) -> dict[str, np.ndarray]:
 def readout_state_dict(model) -> dict[str, np.ndarray]:
     """The read-out o_t = W_y h_t + b_y as a torch.nn.Linear(H, K) state dict."""
     return {"weight": model.W_y.copy(), "bias": model.b_y.copy()}
+
+
+def torch_npz(models: dict) -> bytes:
+    """An .npz file holding each model's state dict and read-out, keys "<name>.<pytorch key>".
+
+    Load with numpy.load, then e.g. torch.nn.LSTM(...).load_state_dict({k: torch.from_numpy(v)
+    for k, v in file.items() if k.startswith("lstm.weight") or k.startswith("lstm.bias")}) after
+    stripping the "lstm." prefix; "<name>.readout.weight" and ".bias" fit torch.nn.Linear.
+    """
+    arrays = {}
+    for name, model in models.items():
+        arrays.update({f"{name}.{key}": value for key, value in to_torch_state_dict(model).items()})
+        arrays.update({f"{name}.readout.{key}": value for key, value in readout_state_dict(model).items()})
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()

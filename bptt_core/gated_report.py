@@ -44,7 +44,10 @@ class GatedReport:
     rnn_overflow_step: int | None
 
 
-def _models(hidden: int, rho: float, activation: str, init: str, seed: int, forget_bias: float, update_bias: float):
+def gated_models(
+    hidden: int, rho: float, activation: str, init: str, seed: int, forget_bias: float, update_bias: float
+):
+    """The three models of the gated-cells comparison, keyed "rnn", "lstm", "gru"."""
     common = dict(spectral_radius=rho, init=init, seed=seed)
     return {
         "rnn": init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, activation=activation, **common),
@@ -89,7 +92,7 @@ def gated_flow(
 
     activation applies to the vanilla RNN only (the gated cells have fixed sigmoid/tanh).
     """
-    models = _models(hidden, rho, activation, init, seed, forget_bias, update_bias)
+    models = gated_models(hidden, rho, activation, init, seed, forget_bias, update_bias)
     xs, targets = make_sequence(seed, steps, loss, input_scale)
     grad_last, jac, losses, results = {}, {}, {}, {}
     for name, model in models.items():

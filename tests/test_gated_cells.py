@@ -338,3 +338,18 @@ def test_locale_catalogues_have_the_same_keys_and_placeholders():
 
     for key in en:
         assert fields(en[key]) == fields(ko[key]), key
+
+
+def test_torch_npz_holds_every_state_dict_under_its_model_name():
+    import io
+
+    from bptt_core.export import readout_state_dict, torch_npz
+
+    lstm = bc.init_lstm(3, 4, 2, spectral_radius=0.9, seed=1)
+    gru = bc.init_gru(3, 4, 2, spectral_radius=0.9, seed=2)
+    with np.load(io.BytesIO(torch_npz({"lstm": lstm, "gru": gru}))) as file:
+        for name, model in (("lstm", lstm), ("gru", gru)):
+            for key, value in bc.to_torch_state_dict(model).items():
+                np.testing.assert_array_equal(file[f"{name}.{key}"], value)
+            for key, value in readout_state_dict(model).items():
+                np.testing.assert_array_equal(file[f"{name}.readout.{key}"], value)

@@ -10,7 +10,7 @@ import streamlit as st
 from bptt_core.gated_report import CELL_NAMES, GATED, GatedReport
 from figures.gated import CELL_COLOURS, fig_gate_products, fig_gated_gradients
 from ui import context, widgets
-from ui.compute_gated import gated_report
+from ui.compute_gated import gated_report, torch_weights
 from ui.layout import chart
 from ui.settings_gated import GatedSettings
 
@@ -181,3 +181,15 @@ with right:
         )
     )
 st.caption(t("gated.note.spectrum"))
+weights = torch_weights(
+    hidden=flow.hidden,
+    rho=flow.rho,
+    activation=flow.activation,
+    init=flow.init,
+    seed=flow.seed,
+    forget_bias=gated.forget_bias,
+    update_bias=gated.update_bias,
+)
+file_name = f"bptt_gated_H{flow.hidden}_rho{flow.rho}_seed{flow.seed}.npz"
+st.download_button(t("gated.export.button"), weights, file_name=file_name, key="gated_weights")
+st.caption(t("gated.export.help"))
