@@ -17,7 +17,7 @@ from .cells.lstm import init_lstm
 from .cells.rnn import init_rnn
 from .gates import cell_path_log10_norms, log10_gate_products
 from .lognorms import jacobian_log10_norms, log10_gradient_norms
-from .report import INPUT_SIZE, OUTPUT_SIZE, make_sequence
+from .report import INPUT_SIZE, OUTPUT_SIZE, defined_prefix, make_sequence
 
 CELL_NAMES = ("rnn", "lstm", "gru")
 GATED = ("lstm", "gru")  # the cells with a memory gate: LSTM f_t, GRU z_t
@@ -58,13 +58,8 @@ def gated_models(
 
 def _last_loss_gradient(model, xs, targets, result, loss: str, loss_steps: str) -> np.ndarray:
     """(G,) log10 ||dL_G/dh_t||; after a forward overflow (RNN only), over the defined prefix."""
-    if result.overflow_step is not None:
-        prefix = result.overflow_step - 1
-        if prefix == 0:
-            return np.empty(0)
-        result = bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps)
-    with np.errstate(over="ignore"):  # ||h_t|| of a huge but finite prefix: only the unused "weight" curve
-        return log10_gradient_norms(model, result)["last"][0]
+    result = defined_prefix(model, xs, targets, result, loss=loss, loss_steps=loss_steps)
+    return np.empty(0) if result is None else log10_gradient_norms(model, result)["last"][0]
 
 
 def _lstm_exit(result) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 from .activations import get_activation
 from .analysis import Spectrum, Verdict, fitted_log10_growth, spectrum, verdict
 from .bptt import BPTTResult, bptt
-from .cells.rnn import init_rnn
+from .cells.rnn import RNN, init_rnn
 from .lognorms import jacobian_log10_norms_both, log10_gradient_norms, step_jacobian_log10_singular_range
 
 INPUT_SIZE = 8
@@ -30,6 +30,28 @@ def make_sequence(seed: int, steps: int, loss: str, input_scale: float) -> tuple
     if loss == "cross_entropy":
         return xs, target_rng.integers(0, OUTPUT_SIZE, size=(1, steps))
     return xs, target_rng.standard_normal((1, steps, OUTPUT_SIZE))
+
+
+def view_problem(
+    steps: int, hidden: int, rho: float, activation: str, init: str, input_scale: float, seed: int, loss: str
+) -> tuple[RNN, np.ndarray, np.ndarray]:
+    """The vanilla RNN and the sequence every view shows for these settings: (model, xs, targets)."""
+    model = init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=rho, activation=activation, init=init, seed=seed)
+    return (model, *make_sequence(seed, steps, loss, input_scale))
+
+
+def defined_prefix(model, xs, targets, result: BPTTResult, *, loss: str, loss_steps: str) -> BPTTResult | None:
+    """result itself, or after a forward overflow at step s the BPTT of steps 1..s-1 (None if s = 1).
+
+    Past the overflow, loss and gradients are inf/NaN by arithmetic; the prefix's gradient is
+    exactly that of the loss restricted to the steps before it.
+    """
+    if result.overflow_step is None:
+        return result
+    prefix = result.overflow_step - 1
+    if prefix == 0:
+        return None
+    return bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps)
 
 
 @dataclass
@@ -61,11 +83,9 @@ def _suffix_sums(x: np.ndarray) -> np.ndarray:
 
 def _gradient_curves(model, xs, targets, result: BPTTResult, loss: str, loss_steps: str):
     """Per-step gradient curves; after a forward overflow, those of the defined prefix."""
-    if result.overflow_step is not None:
-        prefix = result.overflow_step - 1
-        if prefix == 0:
-            return 0, np.empty(0), np.empty(0), np.empty(0)
-        result = bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps)
+    result = defined_prefix(model, xs, targets, result, loss=loss, loss_steps=loss_steps)
+    if result is None:
+        return 0, np.empty(0), np.empty(0), np.empty(0)
     logs = log10_gradient_norms(model, result)
     return result.dh.shape[1], logs["total"][0], logs["last"][0], logs["weight"][0]
 
@@ -83,8 +103,7 @@ def gradient_flow(
     with_band: bool = True,
 ) -> FlowReport:
     """Run the forward pass and BPTT once and collect every curve in log10."""
-    model = init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=rho, activation=activation, init=init, seed=seed)
-    xs, targets = make_sequence(seed, steps, loss, input_scale)
+    model, xs, targets = view_problem(steps, hidden, rho, activation, init, input_scale, seed, loss)
     result = bptt(model, xs, targets, loss=loss, loss_steps=loss_steps)
     norms = jacobian_log10_norms_both(model, result)
     spec = spectrum(model.W_h)

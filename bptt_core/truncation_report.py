@@ -14,8 +14,8 @@ import numpy as np
 
 from .bptt import BPTTResult, bptt
 from .cells import cell_module
-from .cells.rnn import RNN, init_rnn
-from .report import INPUT_SIZE, OUTPUT_SIZE, make_sequence
+from .cells.rnn import RNN
+from .report import view_problem
 from .truncation import (
     TBPTT,
     Chunked,
@@ -64,8 +64,7 @@ def run_sequence(
     (to the step before the overflow, else halved) until every gradient is finite: truncated
     and full gradients can only be compared where both exist.
     """
-    model = init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=rho, activation=activation, init=init, seed=seed)
-    xs, targets = make_sequence(seed, steps, loss, input_scale)  # xs: (1, T, D)
+    model, xs, targets = view_problem(steps, hidden, rho, activation, init, input_scale, seed, loss)  # xs: (1, T, D)
     used = steps
     while True:
         result = bptt(model, xs[:, :used], targets[:, :used], loss=loss, loss_steps=loss_steps)

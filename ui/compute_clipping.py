@@ -7,9 +7,8 @@ import streamlit as st
 
 from bptt_core import cliff
 from bptt_core.bptt import bptt
-from bptt_core.cells.rnn import init_rnn
 from bptt_core.clipping import CLIPPERS, ClipReport
-from bptt_core.report import INPUT_SIZE, OUTPUT_SIZE, make_sequence
+from bptt_core.report import defined_prefix, view_problem
 
 GRID_SIZE = 120  # 120 x 120 points x 50 steps: about 10 ms
 METHODS = ("none", "norm", "value")
@@ -48,14 +47,10 @@ def rnn_clip_reports(
     of the defined prefix (the first s - 1 steps) is clipped instead, as report.gradient_flow does.
     Returns ({"none"|"norm"|"value": ClipReport}, the forward overflow step or None).
     """
-    model = init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=rho, activation=activation, init=init, seed=seed)
-    xs, targets = make_sequence(seed, steps, loss, input_scale)
+    model, xs, targets = view_problem(steps, hidden, rho, activation, init, input_scale, seed, loss)
     result = bptt(model, xs, targets, loss=loss, loss_steps=loss_steps)
-    if result.overflow_step is not None and result.overflow_step > 1:
-        prefix = result.overflow_step - 1
-        grads = bptt(model, xs[:, :prefix], targets[:, :prefix], loss=loss, loss_steps=loss_steps).grads
-    else:
-        grads = result.grads
+    defined = defined_prefix(model, xs, targets, result, loss=loss, loss_steps=loss_steps)
+    grads = (defined or result).grads
     limits = {"none": 1.0, "norm": threshold, "value": limit}
     reports = {name: CLIPPERS[name](grads, limits[name])[1] for name in METHODS}
     return reports, result.overflow_step
