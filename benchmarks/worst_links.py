@@ -19,15 +19,15 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CASES = [
-    ("views/gradient_flow.py", {"T": "2000", "H": "256", "band": "true"}),
-    ("views/gradient_flow.py", {"T": "2000", "H": "64", "band": "true", "act": "sigmoid", "init": "orthogonal"}),
-    ("views/gradient_flow.py", {"T": "2000", "H": "1", "act": "relu"}),
-    ("views/gated_cells.py", {"T": "2000", "H": "256"}),
-    ("views/gated_cells.py", {"T": "2000", "H": "16"}),
-    ("views/truncation.py", {"T": "2000", "H": "256"}),
-    ("views/truncation.py", {"T": "2000", "H": "64", "tr": "randomized", "nseeds": "50"}),
-    ("views/clipping.py", {"T": "2000", "H": "256", "iters": "300"}),
-    ("views/derivation.py", {"dT": "6", "dH": "3"}),
+    ("explorer/flow/page.py", {"T": "2000", "H": "256", "band": "true"}),
+    ("explorer/flow/page.py", {"T": "2000", "H": "64", "band": "true", "act": "sigmoid", "init": "orthogonal"}),
+    ("explorer/flow/page.py", {"T": "2000", "H": "1", "act": "relu"}),
+    ("explorer/gated/page.py", {"T": "2000", "H": "256"}),
+    ("explorer/gated/page.py", {"T": "2000", "H": "16"}),
+    ("explorer/truncation/page.py", {"T": "2000", "H": "256"}),
+    ("explorer/truncation/page.py", {"T": "2000", "H": "64", "tr": "randomized", "nseeds": "50"}),
+    ("explorer/clipping/page.py", {"T": "2000", "H": "256", "iters": "300"}),
+    ("explorer/derivation/page.py", {"dT": "6", "dH": "3"}),
 ]
 
 
@@ -36,14 +36,14 @@ def main() -> None:
         at = AppTest.from_file(APP, default_timeout=120)
         for key, value in {**params, "seed": str(seed)}.items():
             at.query_params[key] = value
-        if page != "views/gradient_flow.py":
+        if page != "explorer/flow/page.py":
             at.run()  # the default page first (not timed), then the page itself
             at.switch_page(page)
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start
         status = "exception!" if at.exception else "ok"
-        print(f"{page:26s} {elapsed:5.2f} s  {status}  {params}", flush=True)
+        print(f"{page:28s} {elapsed:5.2f} s  {status}  {params}", flush=True)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,11 @@ Quick start:
     targets = np.zeros((1, 100), dtype=int)
     result = bc.bptt(model, xs, targets)
     bc.jacobian_log10_norms(model, result, ord=2)   # (1, 101)
+
+The library proper is everything but lessons/: worked examples for teaching (the derivation
+walk, Pascanu's cliff) that the app's lesson views use; they are re-exported here as before.
 """
 
-from . import cliff
 from .activations import ACTIVATIONS, Activation, get_activation
 from .analysis import Spectrum, Verdict, fitted_log10_growth, spectrum, verdict
 from .bptt import BPTTResult, bptt
@@ -29,7 +31,8 @@ from .cells.gru import GRU, init_gru
 from .cells.lstm import LSTM, init_lstm
 from .cells.rnn import RNN, init_rnn
 from .clipping import CLIPPERS, ClipReport, clip_global_norm, clip_value, no_clip
-from .derivation import (
+from .lessons import cliff, derivation
+from .lessons.derivation import (
     BackwardStep,
     JacobianChain,
     Warmup,
@@ -48,6 +51,8 @@ from .lognorms import (
     step_jacobian_log10_singular_range,
 )
 from .losses import LOSS_STEPS, LOSSES
+from .numerics import cosine, log10_row_norms, safe_norm
+from .problem import INPUT_SIZE, OUTPUT_SIZE, Problem
 from .truncation import TBPTT, Chunked, Randomized, path_mask, path_weights, per_step_contributions, truncated_grads
 
 __all__ = [
@@ -63,6 +68,13 @@ __all__ = [
     "clip_global_norm",
     "clip_value",
     "cliff",
+    "derivation",
+    "cosine",
+    "log10_row_norms",
+    "safe_norm",
+    "INPUT_SIZE",
+    "OUTPUT_SIZE",
+    "Problem",
     "finite_difference_grads",
     "jacobian_chain",
     "no_clip",

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .numerics import cosine, finite_direction, safe_norm
+
 
 @dataclass(frozen=True)
 class ClipReport:
@@ -37,33 +39,6 @@ def _flat(grads: dict[str, np.ndarray]) -> np.ndarray:
     return np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in grads.values()]) if grads else np.zeros(0)
 
 
-def _norm(v: np.ndarray) -> float:
-    """||v||_2 rescaled by max|v| so the squares neither overflow nor underflow (NOTES §2); NaN counts as 0."""
-    v = np.where(np.isnan(v), 0.0, v)
-    top = float(np.max(np.abs(v))) if v.size else 0.0
-    if top == 0.0 or not np.isfinite(top):
-        return top
-    return top * float(np.linalg.norm(v / top))
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    """cos(a, b) of finite parts; 1.0 if both are zero, 0.0 if only one is."""
-    a, b = _finite_direction(a), _finite_direction(b)
-    na, nb = _norm(a), _norm(b)
-    if na == 0.0 and nb == 0.0:
-        return 1.0
-    if na == 0.0 or nb == 0.0:
-        return 0.0
-    return float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0))
-
-
-def _finite_direction(v: np.ndarray) -> np.ndarray:
-    """v with NaN -> 0, and, if any entry is infinite, only the signs of the infinite entries."""
-    v = np.where(np.isnan(v), 0.0, v)
-    inf = np.isinf(v)
-    return np.where(inf, np.sign(v), 0.0) if inf.any() else v
-
-
 def _unflatten(flat: np.ndarray, like: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out, start = {}, 0
     for name, value in like.items():
@@ -76,7 +51,7 @@ def _unflatten(flat: np.ndarray, like: dict[str, np.ndarray]) -> dict[str, np.nd
 def _report(raw: np.ndarray, clipped: np.ndarray, threshold: float | None) -> ClipReport:
     changed = ~((raw == clipped) | (np.isnan(raw) & (clipped == 0.0)))
     fraction = float(changed.mean()) if raw.size else 0.0
-    return ClipReport(_norm(raw), _norm(clipped), fraction, _cosine(clipped, raw), threshold)
+    return ClipReport(safe_norm(raw), safe_norm(clipped), fraction, cosine(clipped, raw), threshold)
 
 
 def no_clip(grads: dict[str, np.ndarray], threshold: float | None = None) -> tuple[dict[str, np.ndarray], ClipReport]:
@@ -90,12 +65,12 @@ def clip_global_norm(grads: dict[str, np.ndarray], threshold: float) -> tuple[di
     """Pascanu Algorithm 1: g <- threshold * g / ||g|| if ||g|| > threshold (one norm for all parameters)."""
     _check_threshold(threshold)
     raw = _flat(grads)
-    norm = _norm(raw)
+    norm = safe_norm(raw)
     if norm <= threshold:  # below the threshold nothing changes (NaN entries still -> 0)
         clipped = np.where(np.isnan(raw), 0.0, raw)
     else:
-        direction = _finite_direction(raw)
-        clipped = direction * (threshold / _norm(direction))  # g_hat <- threshold / ||g|| * g
+        direction = finite_direction(raw)
+        clipped = direction * (threshold / safe_norm(direction))  # g_hat <- threshold / ||g|| * g
     return _unflatten(clipped, grads), _report(raw, clipped, float(threshold))
 
 

@@ -2,7 +2,7 @@
 
 LSTM: the direct cell path dc_T/dc_t = diag(f_T ... f_{t+1}) (element-wise product of the
 forget gates). GRU: the direct copy path of dh_T/dh_t is diag(z_T ... z_{t+1}) (update gates).
-Products of thousands of gates leave float64 (NOTES §2), so every log10 gate value is
+Products of thousands of gates leave float64 (docs/maths.md, "Numbers that leave float64"), so every log10 gate value is
 computed from the gate pre-activation (log sigmoid(a) = min(a, 0) - log(1 + e^-|a|)),
 which is finite for every finite a: even a gate that rounds to 0.0 in float64 keeps its
 exact log.

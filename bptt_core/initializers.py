@@ -13,7 +13,7 @@ import numpy as np
 def gaussian(rng: np.random.Generator, size: int, rho: float) -> np.ndarray:
     """i.i.d. N(0, 1/H) rescaled so that its spectral radius is exactly rho.
 
-    Its largest singular value is then near 2 rho (transient growth, NOTES §1).
+    Its largest singular value is then near 2 rho (transient growth, docs/maths.md, "Vanishing and exploding").
     """
     w = rng.standard_normal((size, size)) / np.sqrt(size)
     radius = np.max(np.abs(np.linalg.eigvals(w)))

@@ -1,7 +1,7 @@
 """Links, page switches and URL round trips in a real Chromium against a real `streamlit run app.py`.
 
 The first test runs on a cold server (the server's first session), where Streamlit
-behaves differently than on later sessions (NOTES §3).
+behaves differently than on later sessions (docs/streamlit.md, "The pages/ pitfall").
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import urllib.parse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bptt_core.report import gradient_flow
+from explorer.flow.report import gradient_flow
+from explorer.shared.i18n import translate
+from explorer.shared.settings import ProblemSettings
 from tests.browser.harness import (
     current_query,
     metric_values,
@@ -24,8 +26,6 @@ from tests.browser.harness import (
     wait_for_query,
     wait_idle,
 )
-from ui.i18n import translate
-from ui.settings import FlowSettings
 
 LINK = {"T": "250", "rho": "1.3", "act": "relu", "seed": "7", "lang": "ko"}
 HOSTILE = "/?T=abc&rho=nan&H=99999&act=evil&zzz=1"
@@ -38,9 +38,9 @@ def link_path(params: dict[str, str]) -> str:
     return "/?" + urllib.parse.urlencode(params)
 
 
-def expected_metrics(lang: str, settings: FlowSettings) -> dict[str, str]:
+def expected_metrics(lang: str, settings: ProblemSettings) -> dict[str, str]:
     """The growth and verdict metrics exactly as the page formats them, computed by the core here."""
-    verdict = gradient_flow(**settings.core_kwargs()).verdict
+    verdict = gradient_flow(settings.problem(), with_band=settings.band).verdict
     return {
         translate(lang, "flow.m.growth"): f"{verdict.growth:.4f}",
         translate(lang, "flow.m.verdict"): translate(lang, f"flow.verdict.{verdict.kind}"),
@@ -86,7 +86,7 @@ def test_cold_link_shows_its_settings_and_the_core_numbers(server, probe):
     assert shown_settings(page, "ko") == expected_shown("ko"), f"URL after load: {page.url}"
     query = current_query(page)  # the address bar must still carry the link, or sharing it again loses settings
     assert {k: query.get(k) for k in LINK} == LINK, f"URL after load: {page.url}"
-    expected = expected_metrics("ko", FlowSettings(steps=250, rho=1.3, activation="relu", seed=7))
+    expected = expected_metrics("ko", ProblemSettings(steps=250, rho=1.3, activation="relu", seed=7))
     assert pick(metric_values(page), expected) == expected
 
 
@@ -123,7 +123,7 @@ def test_moved_slider_goes_into_the_url_and_the_url_reproduces_it(server, probe,
         assert metric_values(other)[growth] == shown_growth
     finally:
         fresh.close()
-    assert shown_growth == expected_metrics("en", FlowSettings(steps=101))[growth]
+    assert shown_growth == expected_metrics("en", ProblemSettings(steps=101))[growth]
 
 
 def test_chosen_option_goes_into_the_url_and_the_url_reproduces_it(server, probe, context):

@@ -1,0 +1,5 @@
+"""Gradient flow: how ||dL/dh_t|| and ||dh_T/dh_t|| vanish or explode with distance."""
+
+from explorer.shared.view import View
+
+VIEW = View("flow", "📉", default=True)

@@ -1,0 +1,32 @@
+"""Cached compute of the gated-cells view. Keys are small frozen settings; entries are bounded (shared by all sessions)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from bptt_core import Problem
+from bptt_core.export import torch_npz
+from explorer.gated.report import GatedReport, gated_flow, gated_models
+from explorer.shared.budget import affordable_steps, jacobian_chain_cost
+from explorer.shared.settings import ProblemSettings
+
+
+def gated_problem(settings: ProblemSettings) -> Problem:
+    """T capped to the work budget: three cells run, the LSTM's state Jacobian is 2H x 2H."""
+    cost = sum(jacobian_chain_cost(size) for size in (settings.hidden, 2 * settings.hidden, settings.hidden))
+    return settings.problem(affordable_steps(settings.steps, cost))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gated_report(problem: Problem, forget_bias: float, update_bias: float) -> GatedReport:
+    return gated_flow(problem, forget_bias, update_bias)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def torch_weights(problem: Problem, forget_bias: float, update_bias: float) -> bytes:
+    """The LSTM's and GRU's weights as PyTorch state dicts in one .npz (bptt_core.export.torch_npz).
+
+    The vanilla RNN is left out: torch.nn.RNN has only tanh and ReLU.
+    """
+    models = gated_models(problem, forget_bias, update_bias)
+    return torch_npz({name: models[name] for name in ("lstm", "gru")})

@@ -1,0 +1,1 @@
+"""What every view of the app shares; imports no view (docs/architecture.md)."""

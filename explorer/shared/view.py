@@ -1,0 +1,28 @@
+"""View: what the page registry needs to know of one view folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class View:
+    """One view: a folder explorer/<name>/ holding page.py, reached at /<name>.
+
+    settings: the settings classes whose URL keys the page draws (the sidebar's are shared);
+    title_key: the catalogue key of its navigation title.
+    """
+
+    name: str
+    icon: str
+    settings: tuple[type, ...] = ()
+    default: bool = False
+
+    @property
+    def page_path(self) -> Path:
+        return Path(__file__).resolve().parent.parent / self.name / "page.py"
+
+    @property
+    def title_key(self) -> str:
+        return f"{self.name}.nav"

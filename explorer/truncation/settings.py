@@ -1,0 +1,25 @@
+"""Settings of the truncation view: which truncation, its window and the randomized draws.
+
+Drawn in the page's main area; every field is bound to the URL under its short key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explorer.truncation.report import KINDS
+from explorer.shared.fields import ChoiceField, FloatField, IntField
+from explorer.shared.settings import setting
+
+MAX_WINDOW = 200  # k, k1, k2: the view uses at most 200 steps anyway
+MAX_SEEDS = 50
+
+
+@dataclass(frozen=True)
+class TruncationSettings:
+    kind: str = setting("chunked", "tr", ChoiceField(KINDS))
+    k: int = setting(5, "k", IntField(1, MAX_WINDOW))
+    k1: int = setting(5, "k1", IntField(1, MAX_WINDOW))
+    k2: int = setting(10, "k2", IntField(1, MAX_WINDOW))
+    pi: float = setting(0.5, "pi", FloatField(0.05, 1.0, 0.05))
+    seeds: int = setting(20, "nseeds", IntField(2, MAX_SEEDS))
