@@ -31,6 +31,19 @@ from .cells.gru import GRU, init_gru
 from .cells.lstm import LSTM, init_lstm
 from .cells.rnn import RNN, init_rnn
 from .clipping import CLIPPERS, ClipReport, clip_global_norm, clip_value, no_clip
+from .dynamics import (
+    influence_log10_norms,
+    lyapunov_log10_exponents,
+    mean_field_chi,
+    mean_field_edge,
+    mean_field_q,
+    phase_grid,
+    phase_inputs,
+    sigma_w_per_rho,
+)
+from .export import readout_state_dict, to_torch_state_dict
+from .gates import cell_path_log10_norms, log10_gate_products
+from .initializers import INITIALIZERS
 from .lessons import cliff, derivation
 from .lessons.derivation import (
     BackwardStep,
@@ -41,9 +54,6 @@ from .lessons.derivation import (
     jacobian_chain,
     warmup,
 )
-from .export import readout_state_dict, to_torch_state_dict
-from .gates import cell_path_log10_norms, log10_gate_products
-from .initializers import INITIALIZERS
 from .lognorms import (
     jacobian_log10_norms,
     jacobian_log10_norms_both,
@@ -52,10 +62,29 @@ from .lognorms import (
 )
 from .losses import LOSS_STEPS, LOSSES
 from .numerics import cosine, log10_row_norms, safe_norm
+from .optim import OPTIMIZERS
 from .problem import INPUT_SIZE, OUTPUT_SIZE, Problem
+from .tasks import TASKS, make_batch
+from .training import MAX_RUN_COST, StopTraining, TrainingRun, run_cost, train
 from .truncation import TBPTT, Chunked, Randomized, path_mask, path_weights, per_step_contributions, truncated_grads
 
 __all__ = [
+    "TASKS",
+    "make_batch",
+    "train",
+    "TrainingRun",
+    "StopTraining",
+    "OPTIMIZERS",
+    "run_cost",
+    "MAX_RUN_COST",
+    "influence_log10_norms",
+    "lyapunov_log10_exponents",
+    "phase_grid",
+    "phase_inputs",
+    "mean_field_q",
+    "mean_field_chi",
+    "mean_field_edge",
+    "sigma_w_per_rho",
     "CLIPPERS",
     "TBPTT",
     "BackwardStep",

@@ -16,7 +16,7 @@ from .truncation import Truncation, truncated_backward
 class BPTTResult:
     """Everything a view needs from one forward + backward pass."""
 
-    loss: float  # sum over loss steps, mean over the batch
+    loss: float  # sum over loss steps (weighted by the loss mask), mean over the batch
     grads: dict[str, np.ndarray]  # keyed like model.params(), same shapes
     dh: np.ndarray  # (N, T, H) total dL/dh_t
     hs: np.ndarray  # (N, T+1, H) h_0 .. h_T
@@ -34,13 +34,15 @@ def bptt(
     targets: np.ndarray,
     *,
     loss: str = "cross_entropy",
-    loss_steps: str = "all",
+    loss_steps: str | np.ndarray = "all",
     h0: np.ndarray | None = None,
     truncation: Truncation | None = None,
 ) -> BPTTResult:
     """Exact gradient of L for any cell.
 
     xs: (N, T, D); targets: int (N, T) for cross-entropy or float (N, T, K) for MSE;
+    loss_steps: "all", "last" or an explicit float mask (T,) weighting each step's loss term
+    (0 = no loss at that step); see losses.loss_mask.
     h0: (N, S) initial state or None (zeros). See losses.py for the exact loss.
     truncation: None (the full gradient) or Chunked / TBPTT / Randomized from truncation.py;
     it changes the cell-parameter gradients and dh only (read-out gradients stay exact).

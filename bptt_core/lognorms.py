@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .cells import cell_module
+from .numerics import log10_row_norms
 
 _EXACT_MAX_SIZE = 24  # up to this state size, exact singular values (batched LAPACK) are cheap
 _SVD_BATCH = 32  # normalised products buffered per batched SVD call
@@ -218,17 +219,6 @@ def log10_gradient_norms(model, result) -> dict[str, np.ndarray]:
         n = g.shape[0]
         total, last, dpre = log_dh[:n], log_dh[n:], log_dpre[:n]
     return {"total": total, "last": last, "weight": dpre + h_prev_log}
-
-
-def log10_row_norms(x: np.ndarray) -> np.ndarray:
-    """log10 of the 2-norm over the last axis, exact where the norm itself would overflow.
-
-    x: (..., S) finite -> (...,); -inf for a zero row.
-    """
-    scale = np.max(np.abs(x), axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        unit = np.where(scale > 0, x / np.where(scale > 0, scale, 1.0), 0.0)
-        return np.log10(scale[..., 0]) + 0.5 * np.log10(np.einsum("...i,...i->...", unit, unit))
 
 
 # Plain float64 keeps full relative precision while every norm stays inside this range.

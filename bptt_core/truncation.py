@@ -13,11 +13,14 @@ t <= s. Each truncation keeps some paths and drops the others (w = 0); path_weig
 The read-out gradients (W_y, b_y) involve no path through time and are never truncated.
 
 - Chunked(k), regular truncation (the course example: 5-word chunks). Steps are cut into
-  chunks [1..k], [k+1..2k], ...; the last chunk may be shorter. The forward pass carries the
-  state across chunk borders unchanged; the backward pass does not cross them:
+  chunks [1..k], [k+1..2k], ..., [.., T]; the last chunk is shorter when k does not divide T.
+  The forward pass carries the state across chunk borders unchanged; the backward pass does
+  not cross them, whatever T mod k (the last, short chunk too):
       w[s, t] = 1  iff  t <= s and t, s are in the same chunk  (ceil(t/k) == ceil(s/k)).
   Dropped: every term in which a loss reaches a step of an earlier chunk, i.e. all
   dependencies longer than the distance to the chunk start. k >= T gives the full gradient.
+  Equivalently: run the chunks one by one, each from the carried state treated as a constant
+  (detached), and sum the chunks' parameter gradients.
 
 - TBPTT(k1, k2), Williams & Peng (1990): at every k1-th step t_b = k1, 2 k1, ... (and at T
   for a last, partial block) backpropagate k2 steps, through s_{t_b}, ..., s_{t_b-k2+1},
@@ -25,8 +28,10 @@ The read-out gradients (W_y, b_y) involve no path through time and are never tru
       w[s, t] = 1  iff  t <= s and t > b(s) - k2,  with b(s) = min(ceil(s/k1) k1, T).
   So the loss of a step at a block's end reaches k2 steps back, the first loss of a block only
   k2 - k1 + 1. k2 >= k1 is the usual choice; with k2 < k1 the losses s <= b(s) - k2 reach no
-  step at all. TBPTT(k, k) == Chunked(k). Here the parameters are held fixed and the blocks'
-  gradients are summed (what one pass accumulates); online TBPTT would update in between.
+  step at all. TBPTT(k, k) == Chunked(k) when k divides T; otherwise TBPTT's last, partial
+  block still reaches back k steps, across the chunk border that Chunked(k) keeps. Here the
+  parameters are held fixed and the blocks' gradients are summed (what one pass accumulates);
+  online TBPTT would update in between.
 
 - Randomized(pi, seed), Tallec & Ollivier (2017) as in d2l §9.7: one weight per step,
   xi_t = 1/pi with probability pi and 0 otherwise (independent, drawn from `seed`, shared by
@@ -44,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cells import cell_module
+from .numerics import safe_norm
 from .rng import as_generator
 
 PAIR_STEP_LIMIT = 256  # per-path norms cost O(T^2) backward steps: skipped above this T
@@ -105,15 +111,22 @@ class _Sweep:
     inject_after: int
 
 
+def _block_bounds(block: int, steps: int) -> list[tuple[int, int]]:
+    """(start, end) of the blocks (start, end] = [start+1..end]: ends at block, 2 block, ... and T."""
+    ends = list(range(block, steps + 1, block))
+    if not ends or ends[-1] != steps:
+        ends.append(steps)
+    return list(zip([0, *ends[:-1]], ends, strict=True))
+
+
 def _sweeps(truncation: Truncation, steps: int) -> list[_Sweep]:
     if isinstance(truncation, Chunked):
-        truncation = TBPTT(truncation.k, truncation.k)
+        # each chunk's sweep stops at the chunk's first step: never below the border, even for
+        # a last chunk shorter than k (TBPTT(k, k) would reach k steps back from T there)
+        return [_Sweep(end, start + 1, start) for start, end in _block_bounds(truncation.k, steps)]
     if isinstance(truncation, TBPTT):
-        ends = list(range(truncation.k1, steps + 1, truncation.k1))
-        if not ends or ends[-1] != steps:
-            ends.append(steps)
-        starts = [0, *ends[:-1]]
-        return [_Sweep(end, max(1, end - truncation.k2 + 1), start) for start, end in zip(starts, ends, strict=True)]
+        bounds = _block_bounds(truncation.k1, steps)
+        return [_Sweep(end, max(1, end - truncation.k2 + 1), start) for start, end in bounds]
     if isinstance(truncation, Randomized):
         return [_Sweep(steps, 1, 0)]
     raise TypeError(f"unknown truncation {truncation!r}; use Chunked, TBPTT or Randomized")
@@ -199,14 +212,6 @@ def truncated_grads(model, result, truncation: Truncation | None) -> dict[str, n
 # ---------------------------------------------------------------- comparison with the full gradient
 
 
-def _scaled_norm(v: np.ndarray) -> float:
-    """||v||_2 without overflow or underflow in the squares (NOTES §2)."""
-    top = float(np.max(np.abs(v))) if v.size else 0.0
-    if top == 0.0 or not np.isfinite(top):
-        return top
-    return top * float(np.linalg.norm(v / top))
-
-
 def cosine_and_relative_error(a: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
     """cos(a, reference) and ||a - reference|| / ||reference||, both finite.
 
@@ -214,11 +219,11 @@ def cosine_and_relative_error(a: np.ndarray, reference: np.ndarray) -> tuple[flo
     relative error is ||a|| itself (an absolute error).
     """
     a, b = np.ravel(a), np.ravel(reference)
-    na, nb = _scaled_norm(a), _scaled_norm(b)
+    na, nb = safe_norm(a), safe_norm(b)
     if na == 0.0 and nb == 0.0:
         return 1.0, 0.0
     cosine = 0.0 if na == 0.0 or nb == 0.0 else float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0))
-    error = _scaled_norm(a - b) / (nb if nb > 0.0 else 1.0)
+    error = safe_norm(a - b) / (nb if nb > 0.0 else 1.0)
     return cosine, error
 
 
@@ -354,7 +359,7 @@ def per_step_contributions(model, result, truncation: Truncation | None, *, para
 
 def _unit(v: np.ndarray) -> tuple[np.ndarray, float]:
     """v (N, S) as (v / ||v||_F, log10 ||v||_F); the scale is shared by the batch (grads sum over it)."""
-    norm = _scaled_norm(v)
+    norm = safe_norm(v)
     if norm == 0.0 or not np.isfinite(norm):
         return v, (-np.inf if norm == 0.0 else np.inf)
     return v / norm, float(np.log10(norm))

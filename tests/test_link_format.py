@@ -44,6 +44,22 @@ GOLDEN = {
         "dplace": "last",
         "notation": "standard",
         "step": 0,
+        "task": "adding",
+        "lag": 30,
+        "rnn": True,
+        "irnn": False,
+        "lstm": True,
+        "gru": False,
+        "units": 32,
+        "winit": "gaussian",
+        "wrho": 1.0,
+        "fbias": 1.0,
+        "opt": "adam",
+        "lrate": 0.01,
+        "clip": 1.0,
+        "batch": 32,
+        "its": 400,
+        "tseed": 0,
     }
 }
 
@@ -57,6 +73,9 @@ GOLDEN_CHOICES = {
         "tr": ("chunked", "tbptt", "randomized"),
         "dplace": ("last", "all"),
         "notation": ("standard", "course"),
+        "task": ("adding", "copy", "first_symbol"),
+        "winit": ("gaussian", "orthogonal", "identity"),
+        "opt": ("sgd", "adam"),
     }
 }
 

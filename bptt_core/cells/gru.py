@@ -26,7 +26,16 @@ import numpy as np
 from ..activations import Activation, get_activation
 from ..rng import as_generator
 from . import common
-from .common import Weights
+from .common import (
+    Weights,
+    fix_sigmoid_tail,
+    gate_blocks,
+    input_projection,
+    rows,
+    sigmoid_into,
+    step_blocks,
+    time_major,
+)
 
 NAME = "gru"
 CELL_PARAMS = ("W_x", "W_h", "b_x", "b_h")
@@ -87,20 +96,39 @@ def init_gru(
 
 @dataclass
 class Cache:
-    """What the backward pass reuses from the forward pass."""
+    """What the backward pass reuses from the forward pass.
+
+    The per-step arrays are (N, T, .) views of time-major (T, N, .) storage (forward writes
+    step t as one contiguous block, docs/speed.md); index them as documented, never by layout.
+    """
 
     model: GRU
     act: Activation  # tanh, the candidate's squashing
     xs: np.ndarray  # (N, T, D)
     states: np.ndarray  # (N, T+1, S): s_t = h_t, s_0 at index 0
     a: np.ndarray  # (N, T, 3H) gate pre-activations a_r, a_z, a_n (a_n includes r * (W_hn h + b_hn))
-    # (N, T, 3H): row scalings of J_t = diag(z_t) + sum_gates diag(d_gate) W_h,gate, i.e. the
-    # recurrent pre-activation gradient per unit of dL/dh_t.
-    d: np.ndarray
     gates: np.ndarray  # (N, T, 3H) r, z, n
     hn: np.ndarray  # (N, T, H) W_hn h_{t-1} + b_hn
     overflow_step: int | None = None  # always None: every gate and h_t is bounded
     extras: dict = field(default_factory=dict)
+    _d: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def d(self) -> np.ndarray:
+        """(N, T, 3H): row scalings of J_t = diag(z_t) + sum_gates diag(d_gate) W_h,gate, i.e. the
+        recurrent pre-activation gradient per unit of dL/dh_t.
+
+        Built from the cached gates on first access and kept: a training step never reads it
+        (backward derives the same factors block by block).
+        """
+        if self._d is None:
+            states = time_major(self.states)
+            self._d = time_major(_row_scalings(time_major(self.gates), time_major(self.hn), states[:-1]))
+        return self._d
+
+    @d.setter
+    def d(self, value: np.ndarray) -> None:
+        self._d = value
 
 
 def state_size(model: GRU) -> int:
@@ -148,33 +176,85 @@ def step_forward(
 
 
 def forward(model: GRU, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, Cache]:
-    """xs: (N, T, D), h0: (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache)."""
+    """xs: (N, T, D), h0: (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache).
+
+    Same recursion as _step, laid out for speed (docs/speed.md): W_x x_t + b_x (+ b_h for r and
+    z) for all t in one GEMM; per step one GEMM and about a dozen NumPy calls writing into
+    preallocated time-major (T, N, .) arrays, each gate value computed once and cached.
+    """
     n, steps, _ = xs.shape
     hidden = model.hidden_size
-    states = np.empty((n, steps + 1, hidden))
-    states[:, 0] = 0.0 if h0 is None else h0
-    a = np.empty((n, steps, 3 * hidden))
-    gates = np.empty((n, steps, 3 * hidden))
-    hn = np.empty((n, steps, hidden))
-    for t in range(1, steps + 1):
-        states[:, t], a[:, t - 1], gates[:, t - 1], hn[:, t - 1] = _step(model, xs[:, t - 1], states[:, t - 1])
-    d = _row_scalings(gates, hn, states[:, :-1])
-    cache = Cache(model, get_activation("tanh"), xs, states, a, d, gates, hn)
-    return states[:, 1:], cache
-
-
-def _row_scalings(gates: np.ndarray, hn: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
-    """(..., 3H): d(h_t)/d(recurrent pre-activation of each gate), from cached values."""
-    r, z, n = np.split(gates, 3, axis=-1)
-    dn = (1 - z) * (1 - n * n)  # dh/da_n = (1 - z) tanh'(a_n)
-    return np.concatenate(
-        [
-            dn * hn * r * (1 - r),  # dh/da_r = dh/da_n * hn * sigmoid'(a_r)
-            (h_prev - n) * z * (1 - z),  # dh/da_z = (h_{t-1} - n) sigmoid'(a_z)
-            dn * r,  # dh/d(W_hn h + b_hn) = dh/da_n * r
-        ],
-        axis=-1,
+    rz_, r_, z_, n_ = slice(0, 2 * hidden), *(gate_slice(name, hidden) for name in GATES)
+    states = np.empty((steps + 1, n, hidden))
+    states[0] = 0.0 if h0 is None else h0
+    a = np.empty((steps, n, 3 * hidden))
+    gates = np.empty_like(a)
+    hn = np.empty((steps, n, hidden))
+    recurrent = np.empty((n, 3 * hidden))
+    term = np.empty((n, hidden))
+    bias = model.b_x.copy()
+    bias[rz_] += model.b_h[rz_]  # r and z add both biases; b_hn stays inside r * (W_hn h + b_hn)
+    w_h_t = model.W_h.T
+    with np.errstate(over="ignore"):  # exp(-a) overflows for a < -709: sigmoid 0, fixed below
+        input_projection(xs, model.W_x, bias, out=a)  # W_x x_t + bias for every t at once
+        for t in range(steps):
+            h_prev, h, gate = states[t], states[t + 1], gates[t]
+            np.matmul(h_prev, w_h_t, out=recurrent)
+            a[t, :, rz_] += recurrent[:, rz_]  # a_r, a_z = W_x x_t + b_x + W_h h_{t-1} + b_h
+            sigmoid_into(a[t, :, rz_], gate[:, rz_])  # r, z
+            np.add(recurrent[:, n_], model.b_h[n_], out=hn[t])  # hn = W_hn h_{t-1} + b_hn
+            np.multiply(gate[:, r_], hn[t], out=term)
+            a[t, :, n_] += term  # a_n = W_xn x_t + b_xn + r * hn
+            np.tanh(a[t, :, n_], out=gate[:, n_])  # n = tanh(a_n)
+            np.subtract(1.0, gate[:, z_], out=term)
+            term *= gate[:, n_]
+            np.multiply(gate[:, z_], h_prev, out=h)
+            h += term  # h_t = (1 - z) * n + z * h_{t-1}
+    fix_sigmoid_tail(a, gates, _SIGMOID.f, (rz_,))  # r, z exact where a < -700
+    cache = Cache(
+        model, get_activation("tanh"), xs, time_major(states), time_major(a), time_major(gates), time_major(hn)
     )
+    return cache.states[:, 1:], cache
+
+
+def _candidate_slope(gates: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """(..., H): dh_t/da_n = (1 - z) tanh'(a_n) = (1 - z)(1 - n^2), from gates (..., 3H); into out if given."""
+    hidden = gates.shape[-1] // 3
+    z, n = gates[..., gate_slice("z", hidden)], gates[..., gate_slice("n", hidden)]
+    out = np.multiply(n, n, out=out)
+    np.subtract(1.0, out, out=out)
+    out *= np.subtract(1.0, z)
+    return out
+
+
+def _row_scalings(
+    gates: np.ndarray,
+    hn: np.ndarray,
+    h_prev: np.ndarray,
+    out: np.ndarray | None = None,
+    slope_out: np.ndarray | None = None,
+) -> np.ndarray:
+    """(..., 3H): d(h_t)/d(recurrent pre-activation of each gate), from cached values.
+
+    gates (..., 3H), hn and h_prev (..., H). Written block by block into one array (out if
+    given); slope_out (..., H), if given, receives dh/da_n = (1 - z) tanh'(a_n) on the way.
+    """
+    hidden = hn.shape[-1]
+    r_, z_, n_ = (gate_slice(name, hidden) for name in GATES)
+    r, z, n = gates[..., r_], gates[..., z_], gates[..., n_]
+    out = np.empty(gates.shape) if out is None else out
+    dn = _candidate_slope(gates)  # dh/da_n = (1 - z) tanh'(a_n)
+    if slope_out is not None:
+        slope_out[...] = dn
+    np.multiply(dn, r, out=out[..., n_])  # dh/d(W_hn h + b_hn) = dh/da_n * r
+    np.subtract(1.0, r, out=out[..., r_])
+    out[..., r_] *= out[..., n_]
+    out[..., r_] *= hn  # dh/da_r = dh/da_n * hn * sigmoid'(a_r)
+    np.subtract(1.0, z, out=out[..., z_])
+    out[..., z_] *= z
+    np.subtract(h_prev, n, out=dn)
+    out[..., z_] *= dn  # dh/da_z = (h_{t-1} - n) sigmoid'(a_z)
+    return out
 
 
 def step_backward(ds_t: np.ndarray, cache: Cache, t: int) -> tuple[np.ndarray, np.ndarray]:
@@ -219,23 +299,48 @@ def step_param_grads(dpre_t: np.ndarray, cache: Cache, t: int) -> dict[str, np.n
 
 
 def backward(dout: np.ndarray, cache: Cache) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t)."""
+    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t).
+
+    Same equations as step_backward, laid out for speed (docs/speed.md): steps go back in
+    blocks (common.step_blocks); per block the row scalings d_t in a few whole-block passes, per
+    step dpre_t = d_t * dL/dh_t and the carry in about five NumPy calls into small reused arrays,
+    and per block one GEMM per weight block over the block's steps * N rows.
+    """
     n, steps, hidden = dout.shape
-    dh = np.empty_like(dout)
-    dpre = np.empty((n, steps, 3 * hidden))
-    carry = np.zeros((n, hidden))
-    for t in range(steps, 0, -1):
-        dh[:, t - 1] = dout[:, t - 1] + carry  # dL/dh_t = W_y^T dL/do_t + J_{t+1}^T dL/dh_{t+1}
-        dpre[:, t - 1], carry = step_backward(dh[:, t - 1], cache, t)
-    da_n = dh * (1 - cache.gates[..., hidden : 2 * hidden]) * (1 - cache.gates[..., 2 * hidden :] ** 2)
-    da = np.concatenate([dpre[..., : 2 * hidden], da_n], axis=-1)  # input side: dL/da_n, no r
-    grads = {
-        "W_x": np.einsum("nti,ntj->ij", da, cache.xs),  # sum_t dL/da_t x_t^T
-        "W_h": np.einsum("nti,ntj->ij", dpre, cache.states[:, :-1]),  # sum_t dpre_t h_{t-1}^T
-        "b_x": da.sum(axis=(0, 1)),  # sum_t dL/da_t
-        "b_h": dpre.sum(axis=(0, 1)),  # sum_t dpre_t
-    }
-    return grads, dh
+    rz_, z_, n_ = slice(0, 2 * hidden), gate_slice("z", hidden), gate_slice("n", hidden)
+    direct, gates, hn = time_major(dout), time_major(cache.gates), time_major(cache.hn)
+    states, xs, model = time_major(cache.states), time_major(cache.xs), cache.model
+    size, blocks = step_blocks(steps, n * 3 * hidden)
+    scalings, dpre = np.empty((size, n, 3 * hidden)), np.empty((size, n, 3 * hidden))
+    scaling_blocks, dpre_blocks = gate_blocks(scalings, 3), gate_blocks(dpre, 3)  # (size, N, 3, H) views
+    da_n = np.empty((size, n, hidden))
+    dh = np.empty((steps, n, hidden))
+    carry, through_z = np.zeros((n, hidden)), np.empty((n, hidden))
+    grad_w_x, grad_w_h = np.zeros_like(model.W_x), np.zeros_like(model.W_h)
+    grad_b_x, grad_b_h = np.zeros_like(model.b_x), np.zeros_like(model.b_h)
+    for start, stop in blocks:
+        m = stop - start
+        # d_t and, into da_n, dh_t/da_n = (1 - z) tanh'(a_n) for the input side
+        _row_scalings(gates[start:stop], hn[start:stop], states[start:stop], out=scalings[:m], slope_out=da_n[:m])
+        for j in range(m - 1, -1, -1):
+            t = start + j
+            np.add(direct[t], carry, out=dh[t])  # dL/dh_t = W_y^T dL/do_t + J_{t+1}^T dL/dh_{t+1}
+            # (dL/da_r, dL/da_z, dL/dhn = r dL/da_n) = row scalings d_t * dL/dh_t
+            np.multiply(scaling_blocks[j], dh[t][:, None, :], out=dpre_blocks[j])
+            if t:
+                np.matmul(dpre[j], model.W_h, out=carry)
+                np.multiply(dh[t], gates[t, :, z_], out=through_z)
+                carry += through_z  # dL/dh_{t-1} = W_h^T dpre_t + z dL/dh_t
+        da_n[:m] *= dh[start:stop]  # input side: dL/da_n = dL/dh_t (1 - z) tanh'(a_n), no r
+        dpre_rows, da_n_rows, xs_rows = rows(dpre[:m]), rows(da_n[:m]), rows(xs[start:stop])
+        grad_w_x[rz_] += dpre_rows[:, rz_].T @ xs_rows  # sum_t dL/da_{r,z} x_t^T
+        grad_w_x[n_] += da_n_rows.T @ xs_rows  # sum_t dL/da_n x_t^T
+        grad_w_h += dpre_rows.T @ rows(states[start:stop])  # sum_t dpre_t h_{t-1}^T
+        grad_b_x[rz_] += dpre_rows[:, rz_].sum(axis=0)  # sum_t dL/da_{r,z}
+        grad_b_x[n_] += da_n_rows.sum(axis=0)  # sum_t dL/da_n
+        grad_b_h += dpre_rows.sum(axis=0)  # sum_t dpre_t
+    grads = {"W_x": grad_w_x, "W_h": grad_w_h, "b_x": grad_b_x, "b_h": grad_b_h}
+    return grads, time_major(dh)
 
 
 def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:

@@ -22,7 +22,16 @@ import numpy as np
 from ..activations import Activation, get_activation
 from ..rng import as_generator
 from . import common
-from .common import Weights
+from .common import (
+    Weights,
+    fix_sigmoid_tail,
+    gate_blocks,
+    input_projection,
+    rows,
+    sigmoid_into,
+    step_blocks,
+    time_major,
+)
 
 NAME = "lstm"
 CELL_PARAMS = ("W_x", "W_h", "b_x", "b_h")
@@ -82,20 +91,40 @@ def init_lstm(
 
 @dataclass
 class Cache:
-    """What the backward pass reuses from the forward pass."""
+    """What the backward pass reuses from the forward pass.
+
+    The per-step arrays are (N, T, .) views of time-major (T, N, .) storage (forward writes
+    step t as one contiguous block, docs/speed.md); index them as documented, never by layout.
+    """
 
     model: LSTM
     act: Activation  # tanh, the candidate and output squashing
     xs: np.ndarray  # (N, T, D)
     states: np.ndarray  # (N, T+1, S): s_t = concat(h_t, c_t), s_0 at index 0
     a: np.ndarray  # (N, T, 4H) gate pre-activations z_t
-    # (N, T, 2, 4H): d[:, t-1, 0] = dh_t/dz_t and d[:, t-1, 1] = dc_t/dz_t (diagonals per gate
-    # block, with h_{t-1}, c_{t-1} held fixed). Then J_t's h-columns are sum_gates diag(d) W_h.
-    d: np.ndarray
     gates: np.ndarray  # (N, T, 4H) i, f, g, o
     tanh_c: np.ndarray  # (N, T, H) tanh(c_t)
     overflow_step: int | None = None  # always None: every gate and h_t is bounded
     extras: dict = field(default_factory=dict)
+    _d: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def d(self) -> np.ndarray:
+        """(N, T, 2, 4H): d[:, t-1, 0] = dh_t/dz_t and d[:, t-1, 1] = dc_t/dz_t (diagonals per gate
+        block, with h_{t-1}, c_{t-1} held fixed). Then J_t's h-columns are sum_gates diag(d) W_h.
+
+        Built from the cached gates on first access and kept: a training step never reads it
+        (backward derives the same factors block by block), and it is twice the size of gates.
+        """
+        if self._d is None:
+            gates, tanh_c = time_major(self.gates), time_major(self.tanh_c)
+            slopes = _gate_slopes(gates, tanh_c, cell_of(time_major(self.states)[:-1]))
+            self._d = time_major(_state_derivatives(slopes, gates, tanh_c))
+        return self._d
+
+    @d.setter
+    def d(self, value: np.ndarray) -> None:
+        self._d = value
 
 
 def state_size(model: LSTM) -> int:
@@ -145,38 +174,87 @@ def _initial_state(h0: np.ndarray | None, n: int, hidden: int) -> np.ndarray:
 
 
 def forward(model: LSTM, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, Cache]:
-    """xs: (N, T, D), h0: (N, 2H), (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache)."""
+    """xs: (N, T, D), h0: (N, 2H), (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache).
+
+    Same recursion as step_forward, laid out for speed (docs/speed.md): W_x x_t + b_x + b_h for
+    all t in one GEMM; per step one GEMM and about ten NumPy calls writing into preallocated
+    time-major (T, N, .) arrays, each gate value computed once and cached (no second pass).
+    """
     n, steps, _ = xs.shape
     hidden = model.hidden_size
-    states = np.empty((n, steps + 1, 2 * hidden))
-    states[:, 0] = _initial_state(h0, n, hidden)
-    a = np.empty((n, steps, 4 * hidden))
-    for t in range(1, steps + 1):
-        states[:, t], a[:, t - 1] = step_forward(model, None, xs[:, t - 1], states[:, t - 1])
-    z_i, z_f, z_g, z_o = _split(a, 4)
-    gates = np.concatenate([_SIGMOID.f(z_i), _SIGMOID.f(z_f), np.tanh(z_g), _SIGMOID.f(z_o)], axis=-1)
-    tanh_c = np.tanh(cell_of(states[:, 1:]))
-    d = _state_derivatives(gates, tanh_c, cell_of(states[:, :-1]))
-    cache = Cache(model, get_activation("tanh"), xs, states, a, d, gates, tanh_c)
-    return hidden_of(states[:, 1:]), cache
-
-
-def _state_derivatives(gates: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray) -> np.ndarray:
-    """(N, T, 2, 4H): dh_t/dz_t and dc_t/dz_t, from cached gate values."""
-    i, f, g, o = _split(gates, 4)
-    dc_dz = np.concatenate(
-        [
-            g * i * (1 - i),  # dc/dz_i = g * sigmoid'(z_i)
-            c_prev * f * (1 - f),  # dc/dz_f = c_{t-1} * sigmoid'(z_f)
-            i * (1 - g * g),  # dc/dz_g = i * tanh'(z_g)
-            np.zeros_like(o),  # c_t does not depend on z_o
-        ],
-        axis=-1,
+    i_, f_, g_, o_ = (gate_slice(name, hidden) for name in GATES)
+    states = np.empty((steps + 1, n, 2 * hidden))
+    states[0] = _initial_state(h0, n, hidden)
+    a = np.empty((steps, n, 4 * hidden))
+    gates = np.empty_like(a)
+    tanh_c = np.empty((steps, n, hidden))
+    recurrent = np.empty((n, 4 * hidden))
+    input_term = np.empty((n, hidden))
+    w_h_t = model.W_h.T
+    with np.errstate(over="ignore"):  # exp(-z) overflows for z < -709: sigmoid 0, fixed below
+        input_projection(xs, model.W_x, model.b_x + model.b_h, out=a)  # W_x x_t + b_x + b_h for every t at once
+        for t in range(steps):
+            z, gate = a[t], gates[t]
+            c_prev, h, c = states[t, :, hidden:], states[t + 1, :, :hidden], states[t + 1, :, hidden:]
+            np.matmul(states[t, :, :hidden], w_h_t, out=recurrent)
+            z += recurrent  # z_t = W_x x_t + b_x + W_h h_{t-1} + b_h
+            sigmoid_into(z, gate)  # i, f, o = sigmoid(z_i, z_f, z_o) (the g block is replaced next)
+            np.tanh(z[:, g_], out=gate[:, g_])  # g = tanh(z_g)
+            np.multiply(gate[:, i_], gate[:, g_], out=input_term)
+            np.multiply(gate[:, f_], c_prev, out=c)
+            c += input_term  # c_t = f * c_{t-1} + i * g
+            np.tanh(c, out=tanh_c[t])
+            np.multiply(gate[:, o_], tanh_c[t], out=h)  # h_t = o * tanh(c_t)
+    fix_sigmoid_tail(a, gates, _SIGMOID.f, (i_, f_, o_))  # i, f and o: exact where z < -700
+    cache = Cache(
+        model, get_activation("tanh"), xs, time_major(states), time_major(a), time_major(gates), time_major(tanh_c)
     )
-    through_c = np.tile(o * (1 - tanh_c * tanh_c), 4)  # dh/dc = o * tanh'(c_t)
-    dh_dz = through_c * dc_dz
-    dh_dz[..., 3 * i.shape[-1] :] = tanh_c * o * (1 - o)  # dh/dz_o = tanh(c_t) * sigmoid'(z_o)
-    return np.stack([dh_dz, dc_dz], axis=-2)
+    return hidden_of(cache.states[:, 1:]), cache
+
+
+def _gate_slopes(
+    gates: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """(..., 4H): dc_t/dz_i, dc_t/dz_f, dc_t/dz_g, dh_t/dz_o, the nonzero factors of d, from
+    gates (..., 4H), tanh_c and c_prev (..., H); into out if given.
+
+    Whole-array passes where possible (sigmoid' = s (1 - s) on all four blocks, then the g block
+    is replaced), no temporaries.
+    """
+    hidden = tanh_c.shape[-1]
+    i_, f_, g_, o_ = (gate_slice(name, hidden) for name in GATES)
+    slopes = np.subtract(1.0, gates, out=out)
+    slopes *= gates  # sigmoid'(z) = s (1 - s) for i, f, o
+    np.multiply(gates[..., g_], gates[..., g_], out=slopes[..., g_])
+    np.subtract(1.0, slopes[..., g_], out=slopes[..., g_])  # tanh'(z_g) = 1 - g^2
+    slopes[..., i_] *= gates[..., g_]  # dc/dz_i = g * sigmoid'(z_i)
+    slopes[..., f_] *= c_prev  # dc/dz_f = c_{t-1} * sigmoid'(z_f)
+    slopes[..., g_] *= gates[..., i_]  # dc/dz_g = i * tanh'(z_g)
+    slopes[..., o_] *= tanh_c  # dh/dz_o = tanh(c_t) * sigmoid'(z_o)
+    return slopes
+
+
+def _state_derivatives(slopes: np.ndarray, gates: np.ndarray, tanh_c: np.ndarray) -> np.ndarray:
+    """(..., 2, 4H): dh_t/dz_t and dc_t/dz_t from slopes (..., 4H), gates (..., 4H), tanh_c (..., H)."""
+    hidden = tanh_c.shape[-1]
+    ifg, o_ = slice(0, 3 * hidden), gate_slice("o", hidden)
+    out = np.empty((*slopes.shape[:-1], 2, 4 * hidden))
+    dh_dz, dc_dz = out[..., 0, :], out[..., 1, :]
+    dc_dz[..., ifg] = slopes[..., ifg]  # dc/dz_{i,f,g}
+    dc_dz[..., o_] = 0.0  # c_t does not depend on z_o
+    through_c = _through_cell(gates[..., o_], tanh_c)  # dh/dc = o * tanh'(c_t)
+    # dh/dz_{i,f,g} = dh/dc * dc/dz_{i,f,g}
+    np.multiply(gate_blocks(slopes[..., ifg], 3), through_c[..., None, :], out=gate_blocks(dh_dz[..., ifg], 3))
+    dh_dz[..., o_] = slopes[..., o_]  # dh/dz_o = tanh(c_t) * sigmoid'(z_o)
+    return out
+
+
+def _through_cell(o: np.ndarray, tanh_c: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """dh_t/dc_t = o_t * tanh'(c_t) = o_t (1 - tanh(c_t)^2), same shape as o; into out if given."""
+    out = np.multiply(tanh_c, tanh_c, out=out)
+    np.subtract(1.0, out, out=out)
+    out *= o
+    return out
 
 
 def step_backward(ds_t: np.ndarray, cache: Cache, t: int) -> tuple[np.ndarray, np.ndarray]:
@@ -215,23 +293,44 @@ def step_param_grads(dz_t: np.ndarray, cache: Cache, t: int) -> dict[str, np.nda
 
 
 def backward(dout: np.ndarray, cache: Cache) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t)."""
+    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t).
+
+    Same equations as step_backward, laid out for speed (docs/speed.md): steps go back in
+    blocks (common.step_blocks); per block the gate slopes in a few whole-block passes, per step
+    about six NumPy calls into small reused arrays, and per block one GEMM per weight over the
+    block's steps * N rows.
+    """
     n, steps, hidden = dout.shape
-    dh = np.empty_like(dout)
-    dz = np.empty((n, steps, 4 * hidden))
-    carry = np.zeros((n, 2 * hidden))
-    for t in range(steps, 0, -1):
-        ds_t = carry + state_grad_from_hidden(dout[:, t - 1])  # dL/ds_t = direct + J_{t+1}^T dL/ds_{t+1}
-        dh[:, t - 1] = hidden_of(ds_t)
-        dz[:, t - 1], carry = step_backward(ds_t, cache, t)
-    bias = dz.sum(axis=(0, 1))  # sum_t dL/dz_t
-    grads = {
-        "W_x": np.einsum("nti,ntj->ij", dz, cache.xs),  # sum_t dL/dz_t x_t^T
-        "W_h": np.einsum("nti,ntj->ij", dz, hidden_of(cache.states[:, :-1])),  # sum_t dL/dz_t h_{t-1}^T
-        "b_x": bias,
-        "b_h": bias.copy(),
-    }
-    return grads, dh
+    f_, o_ = gate_slice("f", hidden), gate_slice("o", hidden)
+    direct, gates, tanh_c = time_major(dout), time_major(cache.gates), time_major(cache.tanh_c)
+    states, xs, model = time_major(cache.states), time_major(cache.xs), cache.model
+    size, blocks = step_blocks(steps, n * 4 * hidden)
+    slopes, dz = np.empty((size, n, 4 * hidden)), np.empty((size, n, 4 * hidden))
+    slopes_ifg, dz_ifg = gate_blocks(slopes, 4)[:, :, :3], gate_blocks(dz, 4)[:, :, :3]  # (size, N, 3, H) views
+    through_c = np.empty((size, n, hidden))
+    dh = np.empty((steps, n, hidden))
+    carry_h, carry_c, dc = np.zeros((n, hidden)), np.zeros((n, hidden)), np.empty((n, hidden))
+    grad_w_x, grad_w_h, bias = np.zeros_like(model.W_x), np.zeros_like(model.W_h), np.zeros_like(model.b_x)
+    for start, stop in blocks:
+        m = stop - start
+        _gate_slopes(gates[start:stop], tanh_c[start:stop], cell_of(states[start:stop]), out=slopes[:m])
+        _through_cell(gates[start:stop, :, o_], tanh_c[start:stop], out=through_c[:m])  # dh_t/dc_t
+        for j in range(m - 1, -1, -1):
+            t = start + j
+            np.add(direct[t], carry_h, out=dh[t])  # dL/dh_t = W_y^T dL/do_t + W_h^T dL/dz_{t+1}
+            np.multiply(dh[t], through_c[j], out=dc)
+            dc += carry_c  # dL/dc_t = dL/dc_t (from t+1) + dL/dh_t o tanh'(c_t)
+            np.multiply(slopes_ifg[j], dc[:, None, :], out=dz_ifg[j])  # dL/dz_{i,f,g} = dL/dc_t dc_t/dz_{i,f,g}
+            np.multiply(dh[t], slopes[j, :, o_], out=dz[j, :, o_])  # dL/dz_o = dL/dh_t tanh(c_t) sigmoid'(z_o)
+            if t:
+                np.matmul(dz[j], model.W_h, out=carry_h)  # dL/dh_{t-1} (through step t) = W_h^T dL/dz_t
+                np.multiply(dc, gates[t, :, f_], out=carry_c)  # dL/dc_{t-1} (through step t) = f_t * dL/dc_t
+        dz_rows = rows(dz[:m])
+        grad_w_x += dz_rows.T @ rows(xs[start:stop])  # sum_t dL/dz_t x_t^T
+        grad_w_h += dz_rows.T @ rows(hidden_of(states[start:stop]))  # sum_t dL/dz_t h_{t-1}^T
+        bias += dz_rows.sum(axis=0)  # sum_t dL/dz_t
+    grads = {"W_x": grad_w_x, "W_h": grad_w_h, "b_x": bias, "b_h": bias.copy()}
+    return grads, time_major(dh)
 
 
 def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 from ..activations import Activation, get_activation
 from ..initializers import recurrent_matrix
 from ..rng import as_generator
-from .common import Weights
+from .common import Weights, activate_into, derivative_of, input_projection, rows, time_major
 
 NAME = "rnn"
 CELL_PARAMS = ("W_h", "W_x", "b_h")
@@ -62,7 +62,11 @@ def init_rnn(
 
 @dataclass
 class Cache:
-    """What the backward pass reuses from the forward pass."""
+    """What the backward pass reuses from the forward pass.
+
+    The per-step arrays are (N, T, .) views of time-major (T, N, .) storage (forward writes
+    step t as one contiguous block, docs/speed.md); index them as documented, never by layout.
+    """
 
     model: RNN
     act: Activation
@@ -95,23 +99,34 @@ def step_forward(model: RNN, act: Activation, x_t: np.ndarray, h_prev: np.ndarra
 
 
 def forward(model: RNN, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, Cache]:
-    """xs: (N, T, D), h0: (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache)."""
+    """xs: (N, T, D), h0: (N, H) or None -> (hs: (N, T, H) = h_1..h_T, cache).
+
+    Same recursion as step_forward, laid out for speed (docs/speed.md): W_x x_t + b_h for all
+    t in one GEMM, then per step one GEMM, one add and f written in place. Arrays are kept
+    time-major (T, N, H) so step t is contiguous; the cache holds their (N, T, H) views.
+    """
     act = get_activation(model.activation)
     n, steps, _ = xs.shape
-    states = np.empty((n, steps + 1, model.hidden_size))
-    states[:, 0] = 0.0 if h0 is None else h0
-    a = np.empty((n, steps, model.hidden_size))
+    hidden = model.hidden_size
+    states = np.empty((steps + 1, n, hidden))
+    states[0] = 0.0 if h0 is None else h0
+    a = np.empty((steps, n, hidden))
+    recurrent = np.empty((n, hidden))
+    w_h_t = model.W_h.T
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(1, steps + 1):
-            states[:, t], a[:, t - 1] = step_forward(model, act, xs[:, t - 1], states[:, t - 1])
-        d = act.df(a, states[:, 1:])
-    cache = Cache(model, act, xs, states, a, d)
-    finite = np.isfinite(states[:, 1:]).all(axis=(0, 2))
+        input_projection(xs, model.W_x, model.b_h, out=a)  # W_x x_t + b_h for every t at once
+        for t in range(steps):
+            np.matmul(states[t], w_h_t, out=recurrent)
+            a[t] += recurrent  # a_t = W_h h_{t-1} + W_x x_t + b_h
+            activate_into(act, a[t], states[t + 1])  # h_t = f(a_t)
+        d = derivative_of(act, a, states[1:])  # f'(a_t)
+    cache = Cache(model, act, xs, time_major(states), time_major(a), time_major(d))
+    finite = np.isfinite(states[1:]).all(axis=(1, 2))
     if not finite.all():
         cache.overflow_step = int(np.argmin(finite)) + 1
         if act.homogeneous:
-            cache.d = _renormalised_derivatives(model, act, xs, states[:, 0])
-    return states[:, 1:], cache
+            cache.d = _renormalised_derivatives(model, act, xs, states[0])
+    return cache.states[:, 1:], cache
 
 
 def _renormalised_derivatives(model: RNN, act: Activation, xs: np.ndarray, h0: np.ndarray) -> np.ndarray:
@@ -158,20 +173,29 @@ def step_param_grads(da_t: np.ndarray, cache: Cache, t: int) -> dict[str, np.nda
 
 
 def backward(dout: np.ndarray, cache: Cache) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t)."""
+    """dout: (N, T, H) direct dL/dh_t from the read-out -> (grads, dh: (N, T, H) total dL/dh_t).
+
+    Per step three NumPy calls into preallocated time-major arrays; the weight gradients are
+    one GEMM each over the T*N rows (docs/speed.md).
+    """
     n, steps, size = dout.shape
-    dh = np.empty_like(dout)
-    da = np.empty_like(dout)
-    carry = np.zeros((n, size))
-    for t in range(steps, 0, -1):
-        dh[:, t - 1] = dout[:, t - 1] + carry  # dL/dh_t = W_y^T dL/do_t + W_h^T dL/da_{t+1}
-        da[:, t - 1], carry = step_backward(dh[:, t - 1], cache, t)
+    direct, d = time_major(dout), time_major(cache.d)  # (T, N, H)
+    w_h = cache.model.W_h
+    dh = np.empty((steps, n, size), dtype=np.result_type(dout, d))
+    da = np.empty_like(dh)
+    carry = np.zeros((n, size), dtype=dh.dtype)
+    for t in range(steps - 1, -1, -1):
+        np.add(direct[t], carry, out=dh[t])  # dL/dh_t = W_y^T dL/do_t + W_h^T dL/da_{t+1}
+        np.multiply(d[t], dh[t], out=da[t])  # dL/da_t = f'(a_t) * dL/dh_t
+        if t:
+            np.matmul(da[t], w_h, out=carry)  # dL/dh_{t-1} (through step t) = W_h^T dL/da_t
+    da_rows = rows(da)
     grads = {
-        "W_h": np.einsum("nti,ntj->ij", da, cache.states[:, :-1]),  # sum_t dL/da_t h_{t-1}^T
-        "W_x": np.einsum("nti,ntj->ij", da, cache.xs),  # sum_t dL/da_t x_t^T
-        "b_h": da.sum(axis=(0, 1)),  # sum_t dL/da_t
+        "W_h": da_rows.T @ rows(time_major(cache.states)[:-1]),  # sum_t dL/da_t h_{t-1}^T
+        "W_x": da_rows.T @ rows(time_major(cache.xs)),  # sum_t dL/da_t x_t^T
+        "b_h": da_rows.sum(axis=0),  # sum_t dL/da_t
     }
-    return grads, dh
+    return grads, time_major(dh)
 
 
 def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
