@@ -6,7 +6,7 @@ as unknown, and tests/test_link_format.py pins their keys and defaults.
 
 from __future__ import annotations
 
-from explorer import clipping, derivation, flow, gated, training, truncation
+from explorer import clipping, derivation, dynamics, flow, gated, training, truncation
 from explorer.shared.settings import CommonSettings, ProblemSettings
 from explorer.shared.view import View
 
@@ -17,6 +17,7 @@ VIEWS: tuple[View, ...] = (
     clipping.VIEW,
     derivation.VIEW,
     training.VIEW,
+    dynamics.VIEW,
 )
 
 SHARED_SETTINGS = (CommonSettings, ProblemSettings)

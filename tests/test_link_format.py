@@ -60,6 +60,9 @@ GOLDEN = {
         "batch": 32,
         "its": 400,
         "tseed": 0,
+        "dcell": "rnn",
+        "lyk": 4,
+        "grid": 24,
     }
 }
 
@@ -76,6 +79,7 @@ GOLDEN_CHOICES = {
         "task": ("adding", "copy", "first_symbol"),
         "winit": ("gaussian", "orthogonal", "identity"),
         "opt": ("sgd", "adam"),
+        "dcell": ("rnn", "lstm", "gru"),
     }
 }
 

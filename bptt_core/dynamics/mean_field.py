@@ -49,8 +49,8 @@ def _trapezoid() -> tuple[np.ndarray, np.ndarray]:
     return z, w
 
 
-def _gauss(activation: str, q: np.ndarray, fn: str) -> np.ndarray:
-    """E[g(sqrt(q) z)] for g = f^2 ("f2") or f'^2 ("df2"), z ~ N(0, 1); q any shape.
+def _moments(activation: str, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(E[f(sqrt(q) z)^2], E[f'(sqrt(q) z)^2]), z ~ N(0, 1), each of q's shape (one f evaluation for both).
 
     Gauss-Hermite up to q = _HERMITE_Q_MAX. Past it, f'(sqrt(q) z)^2 is a bump of width
     1/sqrt(q) in z that 160 nodes no longer resolve (measured for tanh: relative error 1e-5 at
@@ -59,32 +59,38 @@ def _gauss(activation: str, q: np.ndarray, fn: str) -> np.ndarray:
     """
     act = get_activation(activation)
     q = np.asarray(q, dtype=float)
-    out = np.empty(q.shape)
+    f2, df2 = np.empty(q.shape), np.empty(q.shape)
     wide = q > _HERMITE_Q_MAX
     for rule, mask in ((_nodes, ~wide), (_trapezoid, wide)):
         if mask.any():
             z, w = rule()
             a = np.sqrt(q[mask])[..., None] * z
             h = act.f(a)
-            g = h * h if fn == "f2" else act.df(a, h) ** 2
-            out[mask] = g @ w
-    return out
+            f2[mask] = (h * h) @ w
+            df2[mask] = act.df(a, h) ** 2 @ w
+    return f2, df2
+
+
+def _gauss(activation: str, q: np.ndarray, fn: str) -> np.ndarray:
+    """E[f(sqrt(q) z)^2] (fn "f2") or E[f'(sqrt(q) z)^2] (fn "df2")."""
+    return _moments(activation, q)[0 if fn == "f2" else 1]
 
 
 def mean_field_q(sigma_w, input_scale, activation: str = "tanh", *, bias_std: float = 0.0) -> np.ndarray:
     """q*, the stable fixed point of the variance map (broadcast over sigma_w and input_scale).
 
-    Bounded f (tanh, sigmoid): the largest root of sigma_w^2 E[f(sqrt(q) z)^2] + s^2 - q = 0, by
-    bisection on [0, sigma_w^2 + s^2] (f^2 <= 1 there). Homogeneous f (relu, leaky_relu, linear):
+    Bounded f (tanh, sigmoid): bisection on [0, sigma_w^2 + s^2] (f^2 <= 1) on whether the map
+    q -> sigma_w^2 E[f(sqrt(q) z)^2] + s^2 pushes q up or down; it lies above the diagonal below q*
+    and below it above, so the bisection lands on the stable fixed point (q* = 0 when s = 0 and
+    chi(0) <= 1). Homogeneous f (relu, leaky_relu, linear):
     E[f(sqrt(q) z)^2] = q m2, so q* = s^2 / (1 - sigma_w^2 m2), inf when sigma_w^2 m2 >= 1.
     """
     sigma_w, scale = np.broadcast_arrays(np.asarray(sigma_w, dtype=float), np.asarray(input_scale, dtype=float))
     drive = scale**2 + float(bias_std) ** 2
     if get_activation(activation).homogeneous:
         gain = sigma_w**2 * _gauss(activation, np.ones(()), "f2")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.where(gain < 1.0, drive / (1.0 - gain), np.inf)
-        return np.where((gain >= 1.0) & (drive == 0.0) & (gain == 1.0), 0.0, q) if q.ndim else q
+        # gain >= 1: the variance grows without bound (q = 0 is then an unstable or neutral fixed point)
+        return np.where(gain < 1.0, drive / np.where(gain < 1.0, 1.0 - gain, 1.0), np.inf)
     lo, hi = np.zeros_like(drive), sigma_w**2 + drive
     for _ in range(_BISECTIONS):
         mid = 0.5 * (lo + hi)
@@ -134,8 +140,9 @@ def mean_field_edge(
     drive = scales**2 + float(bias_std) ** 2
 
     def g(q: np.ndarray) -> np.ndarray:
+        f2, df2 = _moments(activation, q)
         with np.errstate(divide="ignore", invalid="ignore"):  # E[f'^2] -> 0 only far beyond any edge
-            return q - _gauss(activation, q, "f2") / _gauss(activation, q, "df2")
+            return q - f2 / df2
 
     if get_activation(activation).homogeneous:
         sigma_w = np.full_like(scales, 1.0 / np.sqrt(_gauss(activation, np.ones(()), "df2")))
