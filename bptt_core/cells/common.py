@@ -1,11 +1,13 @@
-"""What the cell modules share: the params() accessor and stacked gate blocks."""
+"""What the cell modules share: params(), stacked gate blocks, the fast-path helpers (docs/speed.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
 
+from ..activations import Activation
 from ..initializers import recurrent_matrix
 
 
@@ -53,7 +55,9 @@ def sigmoid_into(z: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.divide(1.0, out, out=out)  # (np.reciprocal is slower for float64 here)
 
 
-def fix_sigmoid_tail(z: np.ndarray, out: np.ndarray, sigmoid, blocks: tuple[slice, ...]) -> None:
+def fix_sigmoid_tail(
+    z: np.ndarray, out: np.ndarray, sigmoid: Callable[[np.ndarray], np.ndarray], blocks: tuple[slice, ...]
+) -> None:
     """Recompute out = sigmoid(z) exactly where z < -700 (sigmoid_into gave 0 there) in the
     last-axis blocks that hold sigmoid gates.
 
@@ -65,7 +69,7 @@ def fix_sigmoid_tail(z: np.ndarray, out: np.ndarray, sigmoid, blocks: tuple[slic
             out[..., block][low] = sigmoid(z[..., block][low])
 
 
-def activate_into(act, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+def activate_into(act: Activation, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """out = act.f(a), without a temporary for the activations that have a NumPy ufunc.
 
     a, out: same shape. The result is bit-identical to act.f(a).
@@ -95,7 +99,7 @@ def input_projection(xs: np.ndarray, w_x: np.ndarray, bias: np.ndarray, out: np.
     return out
 
 
-def derivative_of(act, a: np.ndarray, h: np.ndarray) -> np.ndarray:
+def derivative_of(act: Activation, a: np.ndarray, h: np.ndarray) -> np.ndarray:
     """act.df(a, h) = f'(a) given h = f(a), with one array instead of two for tanh (1 - h^2 in place).
 
     a, h: same shape -> f'(a), same shape; bit-identical to act.df(a, h).
@@ -124,9 +128,7 @@ def gate_blocks(v: np.ndarray, parts: int) -> np.ndarray:
 
     Raises instead of silently copying when v's layout does not allow a view.
     """
-    view = v.view()
-    view.shape = (*v.shape[:-1], parts, v.shape[-1] // parts)
-    return view
+    return np.reshape(v, (*v.shape[:-1], parts, v.shape[-1] // parts), copy=False)
 
 
 # Numbers in one block of a blocked backward pass: a (steps, N, width) block of about 512 KB

@@ -8,7 +8,7 @@ W_x: (4H, D) = weight_ih_l0, W_h: (4H, H) = weight_hh_l0, b_x = bias_ih_l0, b_h 
 (PyTorch keeps two biases; so do we, so that export is exact; both get the same gradient).
 
 The state is s_t = concat(h_t, c_t): S = 2H, and J_t = ds_t/ds_{t-1} is 2H x 2H. The direct
-cell path dc_t/dc_{t-1} = diag(f_t) is the block that lets gradients survive (NOTES §1).
+cell path dc_t/dc_{t-1} = diag(f_t) is the block that lets gradients survive.
 Gated cells are bounded (|h| < 1, |c_t| <= |c_0| + t), so overflow_step is always None.
 """
 

@@ -201,7 +201,7 @@ def backward(dout: np.ndarray, cache: Cache) -> tuple[dict[str, np.ndarray], np.
 def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
     """p: (N, m, S) -> p @ J_t with J_t = ds_t/ds_{t-1} = diag(f'(a_t)) W_h.
 
-    Folds the diagonal into p's columns: one GEMM per step (NOTES §2).
+    Folds the diagonal into p's columns: one GEMM per step (building diag(d) W_h first would cost a second GEMM).
     """
     return (p * cache.d[:, t - 1, None, :]) @ cache.model.W_h
 
