@@ -82,12 +82,25 @@ class Problem:
         return model, self.backprop(model)
 
     def defined_prefix(self, model, result: BPTTResult) -> BPTTResult | None:
-        """result itself, or after a forward overflow at step s the BPTT of steps 1..s-1 (None if s = 1).
+        """result itself, or the BPTT of steps 1..s-1 where s is the first step that left float64 (None if s = 1).
 
-        Past the overflow, loss and gradients are inf/NaN by arithmetic; the prefix's gradient is
-        exactly that of the loss restricted to the steps before it.
+        s is the forward overflow step, or an earlier step whose output o_t or read-out gradient
+        W_y^T dL/do_t is not finite (with MSE, o_t can overflow a step before h_t does). Past s,
+        loss and gradients are inf/NaN by arithmetic; the prefix's gradient is exactly that of the
+        loss restricted to the steps before it.
         """
-        if result.overflow_step is None:
+        first = first_undefined_step(result)
+        if first is None:
             return result
-        prefix = result.overflow_step - 1
+        prefix = first - 1
         return None if prefix == 0 else self.backprop(model, prefix)
+
+
+def first_undefined_step(result: BPTTResult) -> int | None:
+    """The first step t (1-based) whose h_t, o_t or W_y^T dL/do_t left float64, or None."""
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(result.outputs).all(axis=(0, 2)) & np.isfinite(result.dout_direct).all(axis=(0, 2)))
+    steps = [int(np.argmax(bad)) + 1] if bad.any() else []
+    if result.overflow_step is not None:
+        steps.append(result.overflow_step)
+    return min(steps) if steps else None

@@ -34,10 +34,10 @@ TEST_SIZE = 256  # sequences in the fixed held-out test batch
 PROFILE_SIZE = 16  # of those, how many the log10 ||dL/dh_t|| snapshots average over
 
 # Work budget of one run, in multiply-adds (run_cost below): the one place the page reads to refuse or
-# flag an oversize link. Measured before the cells' speed-up: about 1e9 multiply-adds per second of
-# one core (LSTM, GRU, RNN at N = 32, T = 100, H = 32), so 2e11 is a few minutes of one core. It holds
-# the reproductions: LSTM H = 32 on adding T = 100 for 3000 iterations (1.6e11), GRU H = 64 on copy
-# T = 50 for 1500 iterations (1.7e11) (docs/training.md, "Budget").
+# flag an oversize link. Measured: 1.3 to 1.4e9 multiply-adds per second of one core (LSTM, GRU, RNN
+# at N = 32, T = 100, H = 32, a whole training iteration), so 2e11 is about 2.5 minutes of one core.
+# It holds the reproductions: LSTM H = 32 on adding T = 100 for 3000 iterations (1.6e11), GRU H = 64
+# on copy T = 50 for 1500 iterations (1.7e11) (docs/training.md, "Budget").
 MAX_RUN_COST = 2.0e11
 
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}  # H x (H + D) blocks per step

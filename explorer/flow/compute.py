@@ -1,4 +1,7 @@
-"""Cached compute of the gradient-flow view. Keys are small frozen settings; entries are bounded (shared by all sessions)."""
+"""Cached compute of the gradient-flow view.
+
+Keys are small frozen settings; entries are bounded (shared by all sessions).
+"""
 
 from __future__ import annotations
 
@@ -7,33 +10,56 @@ import streamlit as st
 from bptt_core import Problem
 from explorer.flow import figures as figs
 from explorer.flow.report import FlowReport, gradient_flow
+from explorer.flow.settings import FlowSettings
 from explorer.shared.budget import affordable_steps, jacobian_chain_cost
 from explorer.shared.i18n import translator
 from explorer.shared.settings import ProblemSettings
 
 
-def flow_problem(settings: ProblemSettings) -> Problem:
-    """The problem this view computes: T capped by the work budget (the band costs two SVDs a step)."""
-    steps = affordable_steps(settings.steps, jacobian_chain_cost(settings.hidden, svd=settings.band))
-    return settings.problem(steps)
+def state_size(hidden: int, cell: str) -> int:
+    """The size of the state whose Jacobians are multiplied: H for the RNN, 2H for the LSTM (h_t, c_t)."""
+    return 2 * hidden if cell == "lstm" else hidden
+
+
+def flow_steps(settings: ProblemSettings, flow: FlowSettings) -> int:
+    """T capped by the work budget: the band costs two SVDs a step; a compared setting adds its own chain."""
+    cost = jacobian_chain_cost(settings.hidden, svd=settings.band)
+    if flow.compare and flow.differs(settings):
+        cost += jacobian_chain_cost(state_size(settings.hidden, flow.cell2))
+    return affordable_steps(settings.steps, cost)
+
+
+def flow_problems(settings: ProblemSettings, flow: FlowSettings) -> tuple[Problem, Problem | None]:
+    """The problems this view computes, with the same (capped) T: the sidebar's, and the compared one or None."""
+    steps = flow_steps(settings, flow)
+    second = flow.second(settings).problem(steps) if flow.compare and flow.differs(settings) else None
+    return settings.problem(steps), second
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def flow_report(problem: Problem, with_band: bool) -> FlowReport:
-    return gradient_flow(problem, with_band=with_band)
+def flow_report(problem: Problem, with_band: bool, cell: str = "rnn") -> FlowReport:
+    return gradient_flow(problem, with_band=with_band, cell=cell)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def flow_figures(lang: str, problem: Problem, with_band: bool) -> dict:
+def flow_figures(
+    lang: str,
+    problem: Problem,
+    with_band: bool,
+    second: Problem | None = None,
+    cell2: str = "rnn",
+    labels: tuple = (None, None),
+) -> dict:
     """The view's figures for one language, built once and shared read-only by every session.
 
     cache_resource, not cache_data: unpickling a plotly Figure re-validates it, which costs
     more than building it. st.plotly_chart copies a figure before serialising, never mutates.
     """
     report, t = flow_report(problem, with_band), translator(lang)
+    other = flow_report(second, False, cell2) if second is not None else None
     return {
-        "grad": figs.fig_gradient_norms(report, t),
-        "jac": figs.fig_jacobian_products(report, t),
+        "grad": figs.fig_gradient_norms(report, t, other, labels),
+        "jac": figs.fig_jacobian_products(report, t, other, labels),
         "weight": figs.fig_weight_contributions(report, t),
         "eig": figs.fig_eigenvalues(report, t),
         "sv": figs.fig_singular_values(report, t),
