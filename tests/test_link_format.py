@@ -63,6 +63,10 @@ GOLDEN = {
         "dcell": "rnn",
         "lyk": 4,
         "grid": 24,
+        "cmp": False,
+        "rho2": "same",
+        "act2": "same",
+        "cell2": "rnn",
     }
 }
 
@@ -80,6 +84,8 @@ GOLDEN_CHOICES = {
         "winit": ("gaussian", "orthogonal", "identity"),
         "opt": ("sgd", "adam"),
         "dcell": ("rnn", "lstm", "gru"),
+        "act2": ("same", "tanh", "relu", "leaky_relu", "sigmoid", "linear"),
+        "cell2": ("rnn", "lstm"),
     }
 }
 

@@ -75,6 +75,25 @@ def _figure(traces: list[dict], title: str, x_title: str, y_title: str, **layout
     return go.Figure(dict(data=traces, layout=base), _validate=False)
 
 
+def horizon_marker(report: FlowReport, t, at_distance: bool) -> dict:
+    """Layout entries marking the memory horizon 1/|lambda_1| (dynamics view) where it falls on the chart.
+
+    at_distance: the x axis is the distance T - t (Jacobian chart), else the step t (gradient chart).
+    """
+    horizon = report.horizon
+    if horizon is None or horizon > report.steps:
+        return {}
+    x = horizon if at_distance else report.steps - horizon
+    text = t("flow.horizon.marker", steps=f"{horizon:.0f}" if horizon >= 10 else f"{horizon:.1f}")
+    shape = dict(
+        type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper", line=dict(color=GREY, dash="dot", width=1.5)
+    )
+    note = dict(
+        x=x, xref="x", y=1, yref="paper", text=text, showarrow=False, yanchor="bottom", font=dict(color=GREY, size=11)
+    )
+    return {"shapes": [shape], "annotations": [note]}
+
+
 def _integer_ticks(steps: int) -> dict:
     """Steps are whole numbers: with few of them, one tick per step (never 0.5)."""
     return {"xaxis": dict(dtick=1)} if steps <= 10 else {}
@@ -102,6 +121,8 @@ def fig_gradient_norms(report: FlowReport, t, other: FlowReport | None = None, l
             _line(steps, rep.grad_last, _named(t("flow.grad.last"), label), c_last, d_last),
         ]
     layout = _integer_ticks(max([report.grad_steps] + ([other.grad_steps] if other is not None else [])))
+    if report.grad_steps == report.steps:
+        layout.update(horizon_marker(report, t, at_distance=False))
     return _figure(traces, t("flow.grad.title"), t("flow.axis.t"), t("flow.axis.log10_norm"), **layout)
 
 
@@ -217,6 +238,7 @@ def fig_jacobian_products(report: FlowReport, t, other: FlowReport | None = None
             )
         traces.append(_line(k2, other.jac_spectral[::-1], _named(t("flow.jac.spectral"), labels[1]), TEAL, "dashdot"))
     layout = _integer_ticks(report.steps)
+    layout.update(horizon_marker(report, t, at_distance=True))
     if frame is not None:
         layout["yaxis"] = dict(range=list(frame))
     if exits:  # under the title, clear of the curves: where each line that left the frame goes

@@ -30,6 +30,7 @@ from bptt_core import (
     verdict,
 )
 from bptt_core.analysis import EDGE_TOLERANCE
+from bptt_core.dynamics import lyapunov_log10_exponents
 from bptt_core.problem import first_undefined_step
 
 CELLS = ("rnn", "lstm")
@@ -70,6 +71,14 @@ class FlowReport:
     overflow_step: int | None  # first t whose h_t left float64 (forward pass)
     grad_limit: str | None = None  # None, "forward" (h_t overflowed) or "readout" (o_t or dL/do_t did)
     readout_step: int | None = None  # with grad_limit "readout": the first t whose o_t or dL/do_t left float64
+    lyapunov: float = math.nan  # lambda_1 of the trajectory, log10 per step (the dynamics view's exponent)
+
+    @property
+    def horizon(self) -> float | None:
+        """Memory horizon: steps over which a gradient falls tenfold, 1 / |lambda_1|, when lambda_1 < 0."""
+        if not math.isfinite(self.lyapunov) or self.lyapunov >= 0:
+            return None
+        return 1.0 / -self.lyapunov
 
     @property
     def jac_zero_from(self) -> int | None:
@@ -135,6 +144,15 @@ def _gradient_curves(problem: Problem, model, result: BPTTResult):
     return steps, logs["total"][0], logs["last"][0], logs["weight"][0], h_prev, limit, readout_step
 
 
+def _top_exponent(model, result: BPTTResult) -> float:
+    """lambda_1 (log10 per step) of a trajectory that stayed inside float64, else NaN (not drawn)."""
+    if result.overflow_step is not None:
+        return math.nan
+    with np.errstate(all="ignore"):
+        value = float(lyapunov_log10_exponents(model, result, k=1)[0, 0])
+    return value if math.isfinite(value) else math.nan
+
+
 def flow_verdict(steps: int, cell: str, gamma: float | None, sigma_max: float | None, log10_growth: float) -> Verdict:
     """The core's verdict, with two cases it does not know.
 
@@ -178,6 +196,7 @@ def gradient_flow(problem: Problem, with_band: bool = True, cell: str = "rnn", f
         band_low = band_high = np.full(steps + 1, np.nan)
     grad_steps, total, last, weight, h_prev, limit, readout_step = _gradient_curves(problem, model, result)
     return FlowReport(
+        lyapunov=_top_exponent(model, result),
         steps=steps,
         hidden=problem.hidden,
         cell=cell,

@@ -33,7 +33,7 @@ LAB_PRESETS: tuple[LabPreset, ...] = (
     LabPreset("race_adding_30", {}, {"rnn": False, "lstm": True}),
     LabPreset(
         "lstm_adding_100",
-        dict(lag=100, hidden=32, iterations=1500, lr=0.01, clip=1.0),
+        dict(lag=100, hidden=32, iterations=800, lr=0.01, clip=1.0),
         {"rnn": False, "lstm": True},
     ),
     LabPreset(
@@ -71,7 +71,7 @@ LAB_PRESETS: tuple[LabPreset, ...] = (
     LabPreset(
         "irnn_adding_30",
         dict(ONLY, run_irnn=True, run_rnn=True, lag=30, hidden=32, rho=1.0, lr=0.001, clip=1.0, iterations=1500),
-        {"irnn": True, "rnn": False},
+        {"irnn": True},
     ),
     LabPreset(
         "copy_50",

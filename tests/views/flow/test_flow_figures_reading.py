@@ -126,3 +126,25 @@ def test_every_trace_colour_shows_on_light_and_dark_backgrounds():
     assert len(colours) >= 6
     for colour in colours:
         assert _contrast(colour, "#ffffff") >= 3 and _contrast(colour, "#0e1117") >= 3, colour
+
+
+def test_the_memory_horizon_marks_both_charts_where_it_falls():
+    """1 / |lambda_1| of the linear orthogonal RNN is 1 / |log10 rho| steps (the dynamics view's number)."""
+    from bptt_core import Problem
+    from explorer.flow import figures as figs
+    from explorer.flow.report import gradient_flow
+    from explorer.shared.i18n import translator
+
+    report = gradient_flow(
+        Problem(steps=40, hidden=4, rho=0.5, activation="linear", init="orthogonal"), with_band=False
+    )
+    assert report.horizon == pytest.approx(1 / np.log10(2))
+    t = translator("en")
+    jac = figs.fig_jacobian_products(report, t)
+    assert jac.layout.shapes[0].x0 == pytest.approx(report.horizon)
+    grad = figs.fig_gradient_norms(report, t)
+    assert grad.layout.shapes[0].x0 == pytest.approx(40 - report.horizon)
+    exploding = gradient_flow(
+        Problem(steps=40, hidden=4, rho=1.5, activation="linear", init="orthogonal"), with_band=False
+    )
+    assert exploding.horizon is None and not figs.fig_jacobian_products(exploding, t).layout.shapes
