@@ -1,17 +1,26 @@
-"""Benchmark: the computation behind the gradient-flow view, against this machine's GEMM.
+"""Benchmark: the norms behind the gradient-flow view, against the bare chain of products, in one run.
 
-    python benchmarks/bench_flow.py [--quick]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_flow.py [--repeats R] [--quick]
 
-Prints medians for (T, H) in {(100, 32), (1000, 128), (2000, 256)}: forward + BPTT,
-both Jacobian-product norms for every t, the spectrum of W_h; and the time of T plain
-H x H matrix products (the floor of the product chain) with the GEMM throughput.
-Also the LSTM (T = 1000, H = 64) against its own chain of 2H x 2H products.
+For (T, H) in {(100, 32), (1000, 128), (2000, 256)} (vanilla RNN, tanh, rho = 0.9) and the
+LSTM at (T, H) = (1000, 64) (state 2H x 2H), prints:
+- norms: jacobian_log10_norms_both, spectral and Frobenius norms of every suffix product;
+- chain: the bare chain, T products P <- (P * d) @ W of S x S with a rescale, the floor of any
+  method that forms the products (docs/norms.md);
+- cell: the same chain through the cell's own rmul_jacobian (the LSTM's costs more than a GEMM);
+- view: forward + BPTT + both norms + the spectrum of W_h, what the flow page computes;
+- the ratio norms / chain, by wall time and by CPU time of this process, and the share of
+  steps whose spectral norm the tracked subspace certified.
+All four are timed in turn within each repeat and the minimum over repeats is kept: the
+machine is shared, and the minimum is the least disturbed run. The CPU-time ratio is the
+steadier one under load (time waiting for a core is not counted). Also prints this
+machine's GEMM throughput and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,21 +30,33 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 import bptt_core as bc  # noqa: E402
-from bptt_core.report import INPUT_SIZE, OUTPUT_SIZE, make_sequence  # noqa: E402
+from bptt_core import lognorms  # noqa: E402
+
+INPUT_SIZE = OUTPUT_SIZE = 8  # the views' D and K
+CASES = [("rnn", 100, 32), ("rnn", 1000, 128), ("rnn", 2000, 256), ("lstm", 1000, 64)]
 
 
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
+def timed(fn) -> tuple[float, float]:
+    """(wall, cpu) seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def minimum_times(fns: dict, repeats: int) -> dict[str, tuple[float, float]]:
+    """Each fn timed once per repeat, in turn; the minimum wall and CPU time of each."""
+    for fn in fns.values():
+        fn()  # warm-up
+    best = {name: (np.inf, np.inf) for name in fns}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            wall, cpu = timed(fn)
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    return best
 
 
-def chain_floor(steps: int, size: int, repeats: int) -> float:
-    """T products P <- (P * d) @ W of size x size: the product chain alone."""
+def bare_chain(steps: int, size: int):
+    """T products P <- (P * d) @ W of size x size with a rescale: the product chain alone."""
     rng = np.random.default_rng(0)
     w, d = rng.standard_normal((size, size)) / np.sqrt(size), rng.random(size)
 
@@ -45,41 +66,73 @@ def chain_floor(steps: int, size: int, repeats: int) -> float:
             p = (p * d) @ w
             p /= np.abs(p).max()
 
-    return median_time(run, repeats)
+    return run
 
 
-def view_compute(model, steps: int, loss: str = "cross_entropy"):
-    xs, targets = make_sequence(0, steps, loss, 1.0)
+def cell_chain(model, result, steps: int, size: int):
+    """The same chain through the cell's rmul_jacobian (N = 1)."""
+    cell = bc.cell_module(model)
 
     def run():
-        result = bc.bptt(model, xs, targets)
-        bc.jacobian_log10_norms_both(model, result)
-        bc.spectrum(bc.cell_module(model).recurrent_matrix_of(model))
+        p = np.eye(size)[None]
+        for t in range(steps, 0, -1):
+            p = cell.rmul_jacobian(p, result.cache, t)
+            p /= np.abs(p).max()
 
     return run
 
 
+def problem(cell: str, steps: int, hidden: int):
+    """The flow view's default sequence (x_t ~ N(0, I), cross-entropy targets) and model."""
+    xs = np.random.default_rng([0, 1]).standard_normal((1, steps, INPUT_SIZE))
+    targets = np.random.default_rng([0, 2]).integers(0, OUTPUT_SIZE, size=(1, steps))
+    init = bc.init_rnn if cell == "rnn" else bc.init_lstm
+    return init(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=0.9, seed=0), xs, targets
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs of each case (minimum kept)")
+    parser.add_argument("--quick", action="store_true", help="3 repeats")
     args = parser.parse_args()
+    repeats = 3 if args.quick else args.repeats
+    load_before = os.getloadavg()
     size = 256
     a = np.random.default_rng(1).standard_normal((size, size))
-    gemm = median_time(lambda: a @ a, 50)
-    print(f"GEMM {size}x{size}: {gemm * 1e6:.0f} us  ({2 * size**3 / gemm / 1e9:.1f} GFLOP/s), numpy {np.__version__}")
-    print(f"{'cell':5} {'T':>5} {'H':>4} {'view ms':>9} {'chain ms':>9} {'ratio':>6}")
-    cases = [("rnn", 100, 32), ("rnn", 1000, 128), ("rnn", 2000, 256), ("lstm", 1000, 64)]
-    for cell, steps, hidden in cases:
-        repeats = 3 if args.quick or steps * hidden**3 > 1e10 else 9
-        if cell == "rnn":
-            model = bc.init_rnn(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=0.9, seed=0)
-            state = hidden
-        else:
-            model = bc.init_lstm(INPUT_SIZE, hidden, OUTPUT_SIZE, spectral_radius=0.9, seed=0)
-            state = 2 * hidden
-        view = median_time(view_compute(model, steps), repeats)
-        floor = chain_floor(steps, state, repeats)
-        print(f"{cell:5} {steps:5d} {hidden:4d} {view * 1e3:9.1f} {floor * 1e3:9.1f} {view / floor:6.2f}")
+    gemm = minimum_times({"gemm": lambda: a @ a}, 50)["gemm"][0]
+    print(f"GEMM {size}x{size}: {gemm * 1e6:.0f} us ({2 * size**3 / gemm / 1e9:.1f} GFLOP/s), numpy {np.__version__}")
+    print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, {os.cpu_count()} cores")
+    print(f"load average before: {load_before[0]:.1f} (1 min), {load_before[1]:.1f} (5 min)")
+    print(f"minimum of {repeats} runs, milliseconds")
+    header = f"{'cell':5} {'T':>5} {'H':>4} {'S':>4} {'norms':>8} {'chain':>8} {'cell':>8} {'view':>8}"
+    print(header + f" {'ratio':>6} {'CPU ratio':>9} {'certified':>9}")
+    for cell, steps, hidden in CASES:
+        model, xs, targets = problem(cell, steps, hidden)
+        state = bc.cell_module(model).state_size(model)
+        result = bc.bptt(model, xs, targets)
+
+        def view(model=model, xs=xs, targets=targets):
+            fresh = bc.bptt(model, xs, targets)
+            bc.jacobian_log10_norms_both(model, fresh)
+            bc.spectrum(bc.cell_module(model).recurrent_matrix_of(model))
+
+        best = minimum_times(
+            {
+                "norms": lambda model=model, result=result: bc.jacobian_log10_norms_both(model, result),
+                "chain": bare_chain(steps, state),
+                "cell": cell_chain(model, result, steps, state),
+                "view": view,
+            },
+            repeats if steps * state**3 < 1e10 else max(3, repeats // 2),
+        )
+        certified = np.mean(lognorms._suffix_norms(model, result)[2].rows_at > 0)
+        norms, chain = best["norms"], best["chain"]
+        row = f"{cell:5} {steps:5d} {hidden:4d} {state:4d}" + "".join(
+            f" {best[name][0] * 1e3:8.1f}" for name in ("norms", "chain", "cell", "view")
+        )
+        print(row + f" {norms[0] / chain[0]:6.2f} {norms[1] / chain[1]:9.2f} {certified:9.0%}", flush=True)
+    load_after = os.getloadavg()
+    print(f"load average after: {load_after[0]:.1f} (1 min), {load_after[1]:.1f} (5 min)")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.shared.style import titled
 
 Translate = Callable[[str], str]
 COLORS = {"none": "#d62728", "norm": "#2ca02c", "value": "#ff7f0e"}
 GREY = "#7f7f7f"
+# The threshold: a purple dash, visible on the light and the dark theme (black vanished on dark).
+THRESHOLD = "#9467bd"
 
 
 def _log10(x) -> np.ndarray:
@@ -126,23 +127,29 @@ def fig_gradient_norms(runs: Mapping[str, np.ndarray], threshold: float | None, 
     if threshold is not None and threshold > 0 and np.isfinite(threshold):
         fig.add_hline(
             y=float(np.log10(threshold)),
-            line=dict(color="black", dash="dash"),
+            line=dict(color=THRESHOLD, dash="dash", width=3),
             annotation_text=t("clipping.norms.threshold"),
+            annotation_font_color=THRESHOLD,
         )
     fig.update_xaxes(title_text=t("clipping.axis.iteration"))
     fig.update_yaxes(title_text=t("clipping.axis.log10_norm"))
     return _layout(fig, t("clipping.norms.title"))
 
 
-def fig_clip_report(reports: Mapping[str, object], t: Translate) -> go.Figure:
-    """(7) Clipping the main RNN's gradient: log10 norm before/after (left), cosine to the raw gradient (right).
+def _bar_label(text: str) -> str:
+    """A method name on two lines under its bar: side by side on one line they ran together at 390 px."""
+    return text.replace(" ", "<br>", 1)
 
-    reports: {clipper: ClipReport or dict with norm_before, norm_after, cosine, fraction_clipped}.
-    An infinite norm_before (overflow) is left out of the bars.
+
+def fig_clip_norms(reports: Mapping[str, object], t: Translate) -> go.Figure:
+    """(7a) Clipping the main RNN's gradient: log10 norm before and after each clipper.
+
+    reports: {clipper: ClipReport or dict with norm_before, norm_after}. An infinite norm_before
+    (overflow) is left out of the bars. One figure per panel: two subplot titles overprint on a phone.
     """
     names = list(reports)
-    labels = [t(f"clipping.method.{name}") for name in names]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("clipping.report.norms"), t("clipping.report.cosine")))
+    labels = [_bar_label(t(f"clipping.method.{name}")) for name in names]
+    fig = go.Figure()
     for key, color in (("norm_before", GREY), ("norm_after", "#1f77b4")):
         values = _log10([_get(reports[name], key) for name in names])
         keep = np.isfinite(values)
@@ -152,28 +159,38 @@ def fig_clip_report(reports: Mapping[str, object], t: Translate) -> go.Figure:
                 y=values[keep],
                 name=t(f"clipping.report.{key}"),
                 marker_color=color,
-            ),
-            row=1,
-            col=1,
+            )
         )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("clipping.axis.log10_norm"))
+    return _layout(fig, t("clipping.report.norms"))
+
+
+def fig_clip_cosine(reports: Mapping[str, object], t: Translate) -> go.Figure:
+    """(7b) Cosine of each clipped gradient to the raw one, the share of changed entries above each bar.
+
+    reports: {clipper: ClipReport or dict with cosine, fraction_clipped}.
+    """
+    names = list(reports)
+    labels = [_bar_label(t(f"clipping.method.{name}")) for name in names]
     cosines = np.array([_get(reports[name], "cosine") for name in names], float)
     fractions = [_get(reports[name], "fraction_clipped") for name in names]
-    fig.add_trace(
+    fig = go.Figure(
         go.Bar(
             x=labels,
             y=cosines,
             text=[t("clipping.report.fraction").format(percent=100 * f) for f in fractions],
             textposition="outside",
+            cliponaxis=False,
             marker_color=[COLORS.get(name, GREY) for name in names],
             name=t("clipping.report.cosine"),
             showlegend=False,
-        ),
-        row=1,
-        col=2,
+        )
     )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=t("clipping.axis.log10_norm"), row=1, col=1)
-    fig.update_yaxes(
-        title_text=t("clipping.axis.cosine"), range=[min(0.0, float(np.min(cosines))) - 0.05, 1.15], row=1, col=2
-    )
-    return _layout(fig, t("clipping.report.title"))
+    fig.update_yaxes(title_text=t("clipping.axis.cosine"), range=[min(0.0, float(np.min(cosines))) - 0.05, 1.2])
+    return _layout(fig, t("clipping.report.cosine"))
+
+
+def fig_clip_report(reports: Mapping[str, object], t: Translate) -> tuple[go.Figure, go.Figure]:
+    """(7) Both panels: (fig_clip_norms, fig_clip_cosine)."""
+    return fig_clip_norms(reports, t), fig_clip_cosine(reports, t)

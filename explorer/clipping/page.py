@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from explorer.clipping import figures as figs
-from explorer.clipping.compute import clip_reports, cliff_descent, cliff_surface, clipping_problem
+from explorer.clipping.compute import cliff_descent, cliff_surface, clip_reports, clipping_problem
 from explorer.clipping.report import METHODS
 from explorer.clipping.settings import ClippingSettings
 from explorer.shared import context
@@ -15,9 +15,9 @@ from explorer.shared.layout import chart
 from explorer.shared.widgets import draw
 
 
-def norm_text(value: float) -> str:
+def norm_text(value: float, digits: int = 4) -> str:
     """A norm for display; "overflow" instead of inf (docs/maths.md, "Numbers that leave float64")."""
-    return f"{value:.4g}" if math.isfinite(value) else t("clipping.rnn.overflow")
+    return f"{value:.{digits}g}" if math.isfinite(value) else t("clipping.rnn.overflow")
 
 
 t, settings = context.get()
@@ -57,8 +57,30 @@ columns = st.columns(len(reports))
 for column, (name, report) in zip(columns, reports.items(), strict=True):
     column.metric(
         t(f"clipping.method.{name}"),
-        t("clipping.rnn.metric_norm", before=norm_text(report.norm_before), after=norm_text(report.norm_after)),
+        t("clipping.rnn.metric_norm", before=norm_text(report.norm_before, 3), after=norm_text(report.norm_after, 3)),
         t("clipping.rnn.metric_cos", cosine=report.cosine, percent=100 * report.fraction_clipped),
         delta_color="off",
     )
-chart(figs.fig_clip_report(reports, t), "clipping_report", t("clipping.read.report"))
+norm, value = reports["norm"], reports["value"]
+norm_key = "norm_active" if norm.fraction_clipped > 0 else "norm_idle"
+value_key = "value_active" if value.fraction_clipped > 0 else "value_idle"
+st.markdown(
+    "- "
+    + t(
+        f"clipping.rnn.verdict.{norm_key}",
+        before=norm_text(norm.norm_before),
+        after=norm_text(norm.norm_after),
+        thr=clip.threshold,
+    )
+    + "\n- "
+    + t(
+        f"clipping.rnn.verdict.{value_key}", percent=100 * value.fraction_clipped, limit=clip.limit, cosine=value.cosine
+    )
+)
+st.subheader(t("clipping.report.title"))
+norms_fig, cosine_fig = figs.fig_clip_report(reports, t)
+left, right = st.columns(2)
+with left:
+    chart(norms_fig, "clipping_report", t("clipping.read.report"))
+with right:
+    chart(cosine_fig, "clipping_cosine", t("clipping.read.report_cosine"))

@@ -11,5 +11,3 @@ from explorer.derivation.report import DerivationReport, derivation_report
 def cached_report(steps: int, hidden: int, seed: int, loss_steps: str) -> DerivationReport:
     """derivation_report for the view's scalars."""
     return derivation_report(steps, hidden, seed, loss_steps)
-
-

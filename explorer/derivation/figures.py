@@ -201,7 +201,7 @@ def fig_unrolled_graph(
         title=title,
         height=430,
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        plot_bgcolor="white",
+        plot_bgcolor="rgba(0,0,0,0)",  # the theme shows through: white boxes glared on the dark theme
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
     )
     fig.update_xaxes(visible=False, range=[-0.7, steps + 0.7])
@@ -265,7 +265,7 @@ def fig_warmup_graph(values: Mapping[str, float], *, labels: Mapping[str, str] |
             mode="markers+text",
             marker={"size": 34, "color": "white", "line": {"color": NODE, "width": 2}},
             text=[names[k] for k in pos],
-            textfont={"size": 16},
+            textfont={"size": 16, "color": "#1f1f1f"},  # dark on the white nodes, in either theme
             hoverinfo="skip",
             showlegend=False,
         )
@@ -288,7 +288,7 @@ def fig_warmup_graph(values: Mapping[str, float], *, labels: Mapping[str, str] |
         annotations=notes,
         height=300,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        plot_bgcolor="white",
+        plot_bgcolor="rgba(0,0,0,0)",  # the theme shows through: white boxes glared on the dark theme
         legend={
             "orientation": "h",
             "yanchor": "bottom",
@@ -370,11 +370,11 @@ def fig_jacobian_shrink(
     fig.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        plot_bgcolor="white",
+        plot_bgcolor="rgba(0,0,0,0)",  # the theme shows through: white boxes glared on the dark theme
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
     )
-    fig.update_xaxes(title=labels.get("x", "number of factors k"), dtick=max(1, k_max // 10), gridcolor="#eeeeee")
-    fig.update_yaxes(title=labels.get("y", "log10 of the norm"), gridcolor="#eeeeee", zeroline=False)
+    fig.update_xaxes(title=labels.get("x", "number of factors k"), dtick=max(1, k_max // 10))
+    fig.update_yaxes(title=labels.get("y", "log10 of the norm"), zeroline=False)
     return fig
 
 

@@ -9,9 +9,9 @@ import streamlit as st
 from bptt_core.lessons import derivation as dv
 from explorer.derivation import figures as figs
 from explorer.derivation.compute import cached_report
-from explorer.derivation.report import PARAM_ORDER, format_fields, reference_factor, step_key
+from explorer.derivation.report import PARAM_ORDER, format_fields, repeat_outcome, repeated_factor, step_key
 from explorer.derivation.settings import NOTATIONS, DerivationModel, DerivationSettings
-from explorer.derivation.tex import array_tex, chain_factors_tex, node_tex
+from explorer.derivation.tex import array_tex, chain_factors_tex, node_tex, notation_fields, power_text
 from explorer.shared import context, links, widgets
 from explorer.shared.layout import chart
 from explorer.shared.settings import LINK_VERSION, CommonSettings, specs
@@ -107,13 +107,17 @@ def move(delta: int, last: int) -> None:
 
 def stepper_controls(t, last: int) -> int:
     current = clamp_step(last)
-    prev_col, next_col, _ = st.columns([1, 1, 6])
-    prev_col.button(
-        t("derivation.stepper.previous"), on_click=move, args=(-1, last), disabled=current == 0, key="derivation_prev"
-    )
-    next_col.button(
-        t("derivation.stepper.next"), on_click=move, args=(1, last), disabled=current == last, key="derivation_next"
-    )
+    with st.container(horizontal=True):  # columns cut "Previous" to "Pre…" at 1024 px
+        st.button(
+            t("derivation.stepper.previous"),
+            on_click=move,
+            args=(-1, last),
+            disabled=current == 0,
+            key="derivation_prev",
+        )
+        st.button(
+            t("derivation.stepper.next"), on_click=move, args=(1, last), disabled=current == last, key="derivation_next"
+        )
     return st.slider(
         t("derivation.settings.step"),
         0,
@@ -132,7 +136,7 @@ def labelled_tex(column, label: str, value: np.ndarray) -> None:
 def step_details(t, report, index: int, notation: str) -> None:
     step = report.steps[index]
     steps_total = report.steps_total
-    fields = format_fields(step, steps_total)
+    fields = format_fields(step, steps_total) | notation_fields(notation)
     key = step_key(step)
     src, dst = (f"${node_tex(n, notation)}$" for n in step.edge)
     st.markdown(
@@ -140,28 +144,31 @@ def step_details(t, report, index: int, notation: str) -> None:
         + t("derivation.stepper.edge", src=src, dst=dst)
     )
     st.markdown(t(f"derivation.step.{key}", **fields))
-    st.latex(t(f"derivation.eq.{key}.{notation}", **fields))
+    st.latex(t(f"derivation.eq.{key}.{notation}", **format_fields(step, steps_total)))
     if step.kind == "hidden" and step.t < steps_total:
         st.markdown(t("derivation.step.hidden_total", **fields))
-        st.latex(t(f"derivation.eq.hidden_total.{notation}", **fields))
+        st.latex(t(f"derivation.eq.hidden_total.{notation}", **format_fields(step, steps_total)))
     st.caption(t(f"derivation.op.{step.op}"))
     cols = st.columns(4)
     labelled_tex(cols[0], t("derivation.stepper.incoming"), step.incoming)
     labelled_tex(cols[1], t("derivation.stepper.local"), step.local)
     labelled_tex(cols[2], t("derivation.stepper.product"), step.product)
-    labelled_tex(cols[3], t("derivation.stepper.running_sum", param=node_tex("W_h", notation)), step.grads["W_h"])
+    labelled_tex(cols[3], t("derivation.stepper.running_sum", param=fields["Wh"], L=fields["L"]), step.grads["W_h"])
     if step.param != "W_h":
         labelled_tex(st, t("derivation.stepper.node_total", node=dst), step.node_total)
 
 
-def carry_prompt(t, report, index: int) -> None:
+def carry_prompt(t, report, index: int, notation: str) -> None:
     """Before a carry step: will the gradient grow or shrink on its way back to h_{t-1}?"""
     if index + 1 >= len(report.steps) or report.steps[index + 1].kind != "carry":
         return
     step_t = report.steps[index + 1].t
     before, after = report.hidden_norm_before(step_t), report.carry_norm(step_t)
     options = {"larger": t("derivation.predict.larger"), "smaller": t("derivation.predict.smaller")}
-    prompt = t("derivation.predict.carry.prompt", t=step_t, prev=step_t - 1, value=before)
+    symbols = notation_fields(notation)
+    prompt = t(
+        "derivation.predict.carry.prompt", t=step_t, prev=step_t - 1, value=before, h=symbols["h"], L=symbols["L"]
+    )
     guess = predict(t, prompt, options, f"derivation_predict_carry_{step_t}")
     if guess is None:
         return
@@ -176,6 +183,8 @@ def carry_prompt(t, report, index: int) -> None:
         new_value=after,
         ratio=ratio,
         factor=factor,
+        h=symbols["h"],
+        L=symbols["L"],
     )
     reveal(t, guess, truth, text)
 
@@ -231,10 +240,10 @@ def stepper_section(t, report, notation: str) -> None:
         shared_label=t("derivation.graph.shared"),
     )
     st.subheader(t("derivation.graph.title"))
-    chart(fig, "derivation_graph", t("derivation.graph.how_to_read"))
+    chart(fig, "derivation_graph", t("derivation.graph.how_to_read", **notation_fields(notation)))
     step_details(t, report, index, notation)
     st.caption(t("derivation.stepper.how_to_read"))
-    carry_prompt(t, report, index)
+    carry_prompt(t, report, index, notation)
     if index == last:
         check_table(t, report, notation)
 
@@ -251,7 +260,8 @@ def flow_link(model: DerivationModel, lang: str) -> str:
 def chain_section(t, report, model: DerivationModel, notation: str, lang: str) -> None:
     chain = report.chain
     steps_total = report.steps_total
-    st.header(t("derivation.chain.title", t_from=steps_total, t_to=1))
+    symbols = notation_fields(notation)
+    st.header(t("derivation.chain.title", t_from=steps_total, t_to=1, h=symbols["h"]))
     st.latex(t(f"derivation.eq.jacobian.{notation}", t="t", prev="{t-1}"))
     factors = chain_factors_tex(chain, notation)
     st.latex(t(f"derivation.eq.chain.{notation}", t_from=steps_total, t_to=1, factors=factors))
@@ -259,15 +269,29 @@ def chain_section(t, report, model: DerivationModel, notation: str, lang: str) -
         shown = "[" + ", ".join(f"{d:.3g}" for d in derivs) + "]"
         st.markdown("- " + t("derivation.chain.factor", t=int(step_t), derivs=shown, norm=float(norm)))
     bound = float(np.prod(chain.factor_norms))
-    st.markdown(t("derivation.chain.product", t_from=steps_total, t_to=1, norm=chain.product_norm, bound=bound))
-    geo_mean = bound ** (1 / chain.steps.size)
-    shrink = dict(t_from=steps_total, t_to=1, c=geo_mean, k=chain.steps.size, value=bound)
+    st.markdown(
+        t("derivation.chain.product", t_from=steps_total, t_to=1, norm=chain.product_norm, bound=bound, h=symbols["h"])
+    )
+    repeated = repeated_factor(chain.factor_norms)
+    shrink = dict(t_from=steps_total, t_to=1, c=repeated.c, k=chain.steps.size, value=bound)
     st.latex(t(f"derivation.eq.shrink.{notation}", **shrink))
-    st.caption(t("derivation.chain.how_to_read"))
+    st.caption(t("derivation.chain.how_to_read", Wh=symbols["Wh"]))
+    repeat_section(t, report, repeated)
+    st.markdown(f"[{t('derivation.chain.flow_link')}]({flow_link(model, lang)})")
 
-    st.subheader(t("derivation.shrink.title"))
+
+def repeat_section(t, report, repeated) -> None:
+    """The c^k picture with this network's own c: title, sentence and answer follow its factors."""
+    st.subheader(t(f"derivation.shrink.title.{repeated.trend}"))
+    st.markdown(
+        t(
+            f"derivation.shrink.verdict.{repeated.trend}",
+            smallest=repeated.smallest,
+            largest=repeated.largest,
+            c=repeated.c,
+        )
+    )
     k_max = st.slider(t("derivation.shrink.k_slider"), 5, 60, 20, key="derivation_k")
-    c = reference_factor(chain.factor_norms)
     labels = {
         "x": t("derivation.shrink.axis_x"),
         "y": t("derivation.shrink.axis_y"),
@@ -276,20 +300,33 @@ def chain_section(t, report, model: DerivationModel, notation: str, lang: str) -
         "reference": t("derivation.shrink.reference"),
     }
     fig = figs.fig_jacobian_shrink(
-        chain.factor_norms, product_log10=report.product_log10, reference=c, k_max=k_max, labels=labels
+        report.chain.factor_norms,
+        product_log10=report.product_log10,
+        reference=repeated.c,
+        k_max=k_max,
+        labels=labels,
     )
-    chart(fig, "derivation_shrink", t("derivation.shrink.how_to_read"))
-    options = {"one": t("derivation.predict.toward_one"), "zero": t("derivation.predict.toward_zero")}
+    chart(fig, "derivation_shrink", t("derivation.shrink.how_to_read", c=repeated.c))
+    options = {
+        "zero": t("derivation.predict.toward_zero"),
+        "one": t("derivation.predict.toward_one"),
+        "large": t("derivation.predict.grows"),
+    }
+    c = repeated.c
     guess = predict(t, t("derivation.predict.chain.prompt", c=c, k=k_max), options, "derivation_predict_chain")
     if guess is not None:
-        value = c**k_max
-        reveal(t, guess, "zero", t("derivation.predict.chain.reveal", c=c, k=k_max, value=value))
-    st.markdown(f"[{t('derivation.chain.flow_link')}]({flow_link(model, lang)})")
+        truth, log10_value = repeat_outcome(c, k_max)
+        text = t(f"derivation.predict.chain.reveal.{truth}", c=c, k=k_max, value=power_text(log10_value))
+        reveal(t, guess, truth, text)
 
 
 # ---------------------------------------------------------------- page
 
+# Block equations wider than a phone scroll sideways instead of running off the screen (page-scoped).
+EQUATION_CSS = ".katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0 6px; }"
+
 t, _ = context.get()
+st.html(f"<style>{EQUATION_CSS}</style>")
 lang = context.read(CommonSettings).lang
 st.title(t("derivation.title"))
 st.markdown(t("derivation.intro"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from bptt_core import bptt
 from bptt_core.lessons import derivation as dv
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -10,6 +11,33 @@ from bptt_core.lessons import derivation as dv
 from explorer.derivation.report import PARAM_ORDER
 
 _COURSE = {"h": "s", "L": "E", "W_h": "W", "W_x": "U", "W_y": "V"}
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def notation_fields(notation: str) -> dict[str, str]:
+    """Symbols for the catalogue's {h}, {L}, {Wh}, {Wx}, {Wy} fields (TeX, used inside $...$).
+
+    One notation throughout a text: "standard" h, L, W_h, W_x, W_y; "course" s, E, W, U, V.
+    """
+    names = {"h": "h", "L": "L", "Wh": "W_h", "Wx": "W_x", "Wy": "W_y"}
+    if notation == "course":
+        names = {"h": "s", "L": "E", "Wh": "W", "Wx": "U", "Wy": "V"}
+    return names
+
+
+def power_text(log10_value: float) -> str:
+    """10^x as plain text: 0.0123 when readable, else 4.9 × 10⁻⁴ (Unicode exponent); '0' for log10 = -inf."""
+    if log10_value == -math.inf:
+        return "0"
+    if not math.isfinite(log10_value):
+        return "—"
+    if -3 <= log10_value <= 3:
+        return f"{10.0**log10_value:.3g}"
+    exponent = math.floor(log10_value)
+    mantissa = 10.0 ** (log10_value - exponent)
+    if round(mantissa, 1) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.2g} × 10" + str(exponent).translate(_SUPERSCRIPT)
 
 
 def number_tex(x: float) -> str:
@@ -45,9 +73,13 @@ def node_tex(node: str, notation: str) -> str:
 
 
 def chain_factors_tex(chain: dv.JacobianChain, notation: str) -> str:
-    """J_3 J_2 = [..][..] = [..]: the symbols, the numbers of each factor, the product."""
+    """Rows of an aligned block: "&= J_3 J_2", then one row per factor's numbers, then "&= product".
+
+    One factor per row so that a 3 x 3 chain of five factors fits a phone's width.
+    """
     if chain.steps.size == 0:
-        return "I"
+        return "&= I"
     symbols = r"\,".join(f"J_{{{t}}}" for t in chain.steps)
-    numbers = r"\,".join(array_tex(j) for j in chain.factors)
-    return f"{symbols} = {numbers} = {array_tex(chain.product)}"
+    factors = [array_tex(j) for j in chain.factors]
+    rows = [f"&= {symbols}", f"&= {factors[0]}"] + [rf"&\phantom{{=}}\;\cdot {f}" for f in factors[1:]]
+    return r" \\ ".join([*rows, f"&= {array_tex(chain.product)}"])

@@ -1,4 +1,4 @@
-"""Cached compute of the gated-cells view. Keys are small frozen settings; entries are bounded (shared by all sessions)."""
+"""Cached compute of the gated-cells view: small frozen settings as keys, bounded entries shared by all sessions."""
 
 from __future__ import annotations
 

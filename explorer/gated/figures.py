@@ -33,12 +33,14 @@ def _xy(lane: dict, values: np.ndarray, distance: bool) -> tuple[np.ndarray, np.
 
 
 def _line(x, y, name: str, colour: str, dash: str = "solid", group: str | None = None):
+    """A line; a lone finite point (T = 1, or every other point exactly 0) is drawn as a marker."""
     scatter = go.Scattergl if x.shape[0] >= _WEBGL_FROM else go.Scatter
     return scatter(
         x=x,
         y=y,
         name=name,
-        mode="lines",
+        mode="lines" if x.shape[0] > 1 else "markers",
+        marker={"color": colour, "size": 9},
         line={"color": colour, "dash": dash},
         legendgroup=group or name,
     )

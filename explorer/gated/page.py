@@ -9,7 +9,7 @@ import streamlit as st
 
 from explorer.gated.compute import gated_problem, gated_report, torch_weights
 from explorer.gated.figures import CELL_COLOURS, fig_gate_products, fig_gated_gradients, lane
-from explorer.gated.report import CELL_NAMES, GATED, GatedReport, first_step
+from explorer.gated.report import CELL_NAMES, GATED, GatedReport, exact_zero_distance, first_step
 from explorer.gated.settings import GatedSettings
 from explorer.shared import context, widgets
 from explorer.shared.layout import chart
@@ -30,8 +30,18 @@ steps = report.steps
 distance = steps - 1  # t = 1: the farthest step with a gradient
 if steps < flow.steps:
     st.info(t("gated.budget", asked=flow.steps, used=steps, H=flow.hidden, S=2 * flow.hidden))
-if report.rnn_overflow_step is not None:
+if report.rnn_overflow_step is not None and report.grad_steps["rnn"] == 0:
+    st.warning(t("gated.overflow.first_step"))
+elif report.rnn_overflow_step is not None:
     st.warning(t("gated.overflow", step=report.rnn_overflow_step, shown=report.grad_steps["rnn"]))
+for cell in CELL_NAMES:
+    shift = report.grad_rescale[cell]
+    if shift > 0 and not report.missing(cell):
+        st.info(
+            t("gated.rescaled", cell=t(f"gated.lane.{cell}"), shift=power_of_ten(shift), loss=power_of_ten(2 * shift))
+        )
+    elif report.grad_steps[cell] > 0 and report.missing(cell):
+        st.warning(t("gated.missing", cell=t(f"gated.lane.{cell}")))
 
 grad_far = {cell: first_step(report.grad_last[cell]) for cell in CELL_NAMES}
 prod_far = {cell: float(report.gate_max[cell][1 if steps > 1 else 0]) for cell in GATED}
@@ -40,7 +50,9 @@ with gate_metrics:
     for col, cell, gate in zip(cols, GATED, ("f", "z"), strict=True):
         col.metric(t(f"gated.metric.mean_{gate}"), f"{report.gate_average[cell]:.3f}")
         col.metric(
-            t(f"gated.metric.prod_{gate}", distance=distance), power_of_ten(prod_far[cell]), help=t("gated.metric.help")
+            t(f"gated.metric.prod_{gate}", distance=distance),
+            power_of_ten(prod_far[cell]),
+            help=t("gated.metric.help", distance=distance),
         )
 
 cols = st.columns(3)
@@ -48,10 +60,26 @@ for col, cell in zip(cols, CELL_NAMES, strict=True):
     col.metric(
         t("gated.metric.grad", cell=t(f"gated.lane.{cell}"), distance=distance),
         power_of_ten(grad_far[cell]),
-        help=t("gated.metric.grad.help"),
+        help=t("gated.metric.grad.help", distance=distance),
     )
 
 
+def zero_note(curves: dict[str, tuple[np.ndarray, int]]) -> None:
+    """Say which lines stop early because the value is exactly 0 (log10 = -inf cannot be drawn).
+
+    curves: cell -> (log10 values, the step they end at).
+    """
+    found = {cell: exact_zero_distance(values, last) for cell, (values, last) in curves.items()}
+    found = {cell: d for cell, d in found.items() if d is not None}
+    if not found:
+        return
+    names = ", ".join(t(f"gated.lane.{cell}") for cell in found)
+    reason = t("gated.exact_zero.rho0") if flow.rho == 0 else t("gated.exact_zero.other")
+    st.info(t("gated.exact_zero", cells=names, distance=min(found.values())) + " " + reason)
+
+
+if steps == 1:
+    st.info(t("gated.single_step"))
 x_label = t("gated.gradients.x_label")
 left, right = st.columns(2)
 with left:
@@ -63,6 +91,7 @@ with left:
         lanes, title=t("gated.gradients.title"), x_label=x_label, y_label=t("gated.gradients.y_label")
     )
     chart(fig, "gated_grad", t("gated.gradients.how_to_read"))
+    zero_note({cell: (report.grad_last[cell], report.grad_steps[cell]) for cell in CELL_NAMES})
 with right:
     products = {
         cell: {
@@ -94,9 +123,16 @@ with left:
         lanes, title=t("gated.jacobians.title"), x_label=x_label, y_label=t("gated.jacobians.y_label")
     )
     chart(fig, "gated_jac", t("gated.jacobians.how_to_read"))
+    zero_note({cell: (report.jac_spectral[cell], steps) for cell in CELL_NAMES})
 with right:
     mean_f = report.gate_average["lstm"]
-    st.subheader(t("gated.why.title"))
+    lost = float(report.grad_last["lstm"][-1]) - grad_far["lstm"] if steps > 1 else 0.0  # decades, distance 0 -> T-1
+    if math.isfinite(lost) and lost >= 1:
+        st.subheader(
+            t("gated.why.title.loses", decades=f"{lost:.1f}" if lost < 10 else f"{lost:.0f}", distance=distance)
+        )
+    else:
+        st.subheader(t("gated.why.title.keeps"))
     st.markdown(
         t(
             "gated.cell_path.explanation",

@@ -7,9 +7,8 @@ gated_flow(bptt_core.Problem(steps=200, hidden=16, rho=0.9), forget_bias=3.0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +37,13 @@ class GatedReport:
     lstm_exit: float  # mean_i o_T,i tanh'(c_T,i): the gate the gradient passes to enter c at T
     loss: dict[str, float]
     rnn_overflow_step: int | None
+    # log10 of the factor dL/do was divided by before the backward pass, per cell: 0.0 unless the
+    # loss itself left float64 while the states stayed finite (squared error of huge outputs).
+    grad_rescale: dict[str, float]
+
+    def missing(self, cell: str) -> bool:
+        """True when the cell's gradient curve has no finite point to draw."""
+        return not np.any(np.isfinite(self.grad_last[cell]))
 
 
 def gated_models(problem: Problem, forget_bias: float, update_bias: float) -> dict:
@@ -46,10 +52,29 @@ def gated_models(problem: Problem, forget_bias: float, update_bias: float) -> di
     return {cell: problem.model(cell, **biases) for cell in CELL_NAMES}
 
 
-def _last_loss_gradient(problem: Problem, model, result) -> np.ndarray:
-    """(G,) log10 ||dL_G/dh_t||; after a forward overflow (RNN only), over the defined prefix."""
+def _last_loss_gradient(problem: Problem, model, result) -> tuple[np.ndarray, float]:
+    """(G,) log10 ||dL_G/dh_t|| and the log10 rescale used (0.0 if none).
+
+    After a forward overflow (RNN only) the curve covers the defined prefix. When the loss itself
+    overflows while the states stay finite (the squared error of outputs above ~1e154), the
+    backward pass is still defined: it is linear in dL/do, so dL/do is divided by its largest
+    entry, propagated, and the log10 shifted back (docs/maths.md, "Numbers that leave float64").
+    """
     result = problem.defined_prefix(model, result)
-    return np.empty(0) if result is None else log10_gradient_norms(model, result)["last"][0]
+    if result is None:
+        return np.empty(0), 0.0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        curve = log10_gradient_norms(model, result)["last"][0]
+    if np.all(np.isfinite(curve)):
+        return curve, 0.0
+    largest = float(np.max(np.abs(result.dout_direct))) if result.dout_direct.size else 0.0
+    if not (math.isfinite(largest) and largest > 0):
+        return curve, 0.0
+    shift = math.log10(largest)
+    scaled = replace(result, dout_direct=result.dout_direct / largest, dh=result.dh / largest)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        curve = log10_gradient_norms(model, scaled)["last"][0] + shift
+    return curve, shift
 
 
 def _lstm_exit(result) -> float:
@@ -67,11 +92,11 @@ def gated_flow(problem: Problem, forget_bias: float = 1.0, update_bias: float = 
     """
     models = gated_models(problem, forget_bias, update_bias)
     steps = problem.steps
-    grad_last, jac, losses, results = {}, {}, {}, {}
+    grad_last, jac, losses, results, rescale = {}, {}, {}, {}, {}
     for name, model in models.items():
         result = problem.backprop(model)
         results[name] = result
-        grad_last[name] = _last_loss_gradient(problem, model, result)
+        grad_last[name], rescale[name] = _last_loss_gradient(problem, model, result)
         with np.errstate(invalid="ignore", over="ignore"):  # an overflowed RNN: non-finite entries, dropped later
             jac[name] = jacobian_log10_norms(model, result, ord=2)[0]
         losses[name] = float(result.loss)
@@ -89,7 +114,20 @@ def gated_flow(problem: Problem, forget_bias: float = 1.0, update_bias: float = 
         lstm_exit=_lstm_exit(results["lstm"]),
         loss=losses,
         rnn_overflow_step=results["rnn"].overflow_step,
+        grad_rescale=rescale,
     )
+
+
+def exact_zero_distance(values: np.ndarray, last: int) -> int | None:
+    """Smallest distance last - t at which a log10 curve is -inf (an exact zero), else None.
+
+    values: (M,) log10 values at t = last - M + 1 .. last (a gradient curve t = 1..T, or a
+    Jacobian curve t = 0..T). An exact zero, not an underflow: the curves are log-domain.
+    """
+    values = np.asarray(values, dtype=float)
+    distances = last - np.arange(last - values.size + 1, last + 1)
+    zero = values == -np.inf
+    return int(distances[zero].min()) if np.any(zero) else None
 
 
 def first_step(curve: np.ndarray) -> float:

@@ -92,4 +92,34 @@ class BoolField:
         return Parsed(default, "invalid")
 
 
-FieldSpec = IntField | FloatField | ChoiceField | BoolField
+@dataclass(frozen=True)
+class KeyListField:
+    """A comma-separated list of URL keys (the `show` flag of a presentation link), kept as one string.
+
+    Only the shape is checked here (letters, digits, '_'); keys no widget has are simply never matched.
+    """
+
+    max_keys: int = 40
+
+    def parse(self, raw: str, default: str) -> Parsed:
+        text = raw.strip()
+        if len(text) > MAX_RAW_LENGTH * 4 or not text.isascii():
+            return Parsed(default, "invalid")
+        keys = [k.strip() for k in text.split(",") if k.strip()]
+        good = [k for k in keys if k.replace("_", "").isalnum()][: self.max_keys]
+        value = ",".join(dict.fromkeys(good))  # order kept, repeats dropped
+        return Parsed(value, None if value == text else "invalid")
+
+
+def url_text(value) -> str:
+    """A setting's value as the link writes it: true/false for booleans, str() otherwise (0.91, 250, relu)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def on_grid(spec, value) -> bool:
+    """True when a value survives the link round trip: parse(url_text(value)) gives it back with no notice."""
+    parsed = spec.parse(url_text(value), value)
+    return parsed.reason is None and parsed.value == value
+
+
+FieldSpec = IntField | FloatField | ChoiceField | BoolField | KeyListField

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 import bptt_core as bc
-from explorer.shared.fields import BoolField, ChoiceField, FieldSpec, FloatField, IntField
+from explorer.shared.fields import BoolField, ChoiceField, FieldSpec, FloatField, IntField, KeyListField
+from explorer.shared.presets import PRESET_NAMES
 
 LINK_VERSION = "1"
 VERSION_KEY = "v"
@@ -27,7 +28,17 @@ def setting(default, key: str, spec: FieldSpec):
 
 @dataclass(frozen=True)
 class CommonSettings:
+    """What the frame draws around every view: language, preset, presentation mode.
+
+    preset: the classroom preset the link was made from ("" none); its explanation is shown while the
+    settings still equal the preset's values. present: presentation mode. show: comma-separated URL
+    keys of the only controls drawn ("" all); hidden controls keep their link values.
+    """
+
     lang: str = setting("en", "lang", ChoiceField(LANGUAGES))
+    preset: str = setting("", "preset", ChoiceField(("", *PRESET_NAMES)))
+    present: bool = setting(False, "present", BoolField())
+    show: str = setting("", "show", KeyListField())
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,8 @@ class ProblemSettings:
     rho: float = setting(0.9, "rho", FloatField(0.0, 4.0, 0.01))
     activation: str = setting("tanh", "act", ChoiceField(tuple(bc.ACTIVATIONS)))
     init: str = setting("gaussian", "init", ChoiceField(tuple(bc.INITIALIZERS)))
-    input_scale: float = setting(1.0, "xs", FloatField(0.0, 5.0, 0.05))
+    # step 0.01: every preset value must lie on its slider's grid (the near-the-edge preset uses 0.01)
+    input_scale: float = setting(1.0, "xs", FloatField(0.0, 5.0, 0.01))
     seed: int = setting(0, "seed", IntField(0, 9999))  # a slider: a bound number_input crashes on 1e309
     loss: str = setting("cross_entropy", "loss", ChoiceField(bc.LOSSES))
     loss_steps: str = setting("all", "place", ChoiceField(bc.LOSS_STEPS, widget="radio"))

@@ -1,35 +1,69 @@
-"""Streamlit widgets drawn from settings classes: one URL-bound widget per field."""
+"""Streamlit widgets drawn from settings classes: one widget per field, its value in the URL.
+
+Numbers and toggles are URL-bound widgets (bind="query-params"). Choice widgets show their
+options' names in the UI language (catalogue keys choice.<token>) and are NOT bound: a bound
+choice widget writes its displayed label into the URL (docs/streamlit.md, "URL-bound widgets"),
+which would make links depend on the language. links.keep_in_url writes their token instead.
+A presentation link's `show=` flag draws only the named controls; the others keep their values.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from explorer.shared import links
 from explorer.shared.fields import BoolField, ChoiceField, FloatField, IntField
 from explorer.shared.i18n import translator
-from explorer.shared.links import check_link
 from explorer.shared.presets import PRESET_NAMES, preset
 from explorer.shared.settings import CommonSettings, ProblemSettings, specs
 
 key_of = {name: key for name, key, _, _ in specs(ProblemSettings)}
+COMMON = {name: (key, spec, default) for name, key, spec, default in specs(CommonSettings)}
+# Settings that change what is computed (band only adds a band to a chart): a preset holds while these match.
+PRESET_FIELDS = tuple(name for name in key_of if name != "band")
 
 
-def _choice_kwargs(t, spec: ChoiceField) -> dict:
-    """Choice widgets show their option tokens, which are also what the URL carries.
+def shown_keys() -> set[str] | None:
+    """The URL keys a presentation link's `show=` flag keeps visible; None: every control."""
+    text = st.session_state.get(COMMON["show"][0], "")
+    return set(text.split(",")) if text else None
 
-    Streamlit writes a bound choice widget's *formatted label* into the URL and reads it
-    back the same way, so a translated format_func would put "ReLU" or "한국어" in links
-    and break them across languages. The translated names go into radio captions instead.
-    """
-    if spec.widget == "radio":
-        return dict(captions=[t(f"choice.{o}") for o in spec.options], horizontal=False)
-    return {}
+
+def keep_show_flag() -> None:
+    """The `show=` flag has no widget: written into the URL again on every run (page switches drop it)."""
+    key, _, default = COMMON["show"]
+    links.keep_in_url(key, st.session_state.get(key, default), default)
+
+
+def is_shown(key: str) -> bool:
+    shown = shown_keys()
+    return shown is None or key in shown
+
+
+def choice_label(t, token: str) -> str:
+    """An option's name in the UI language (catalogue key choice.<token>), the token if none."""
+    name = t(f"choice.{token}")
+    return token if name == f"choice.{token}" else name
+
+
+def _draw_choice(t, spec: ChoiceField, label: str, key: str, default: str, help_text: str) -> str:
+    widget = st.radio if spec.widget == "radio" else st.selectbox
+    if st.session_state.get(key) not in spec.options:  # first draw, or a stale value: the default
+        st.session_state[key] = default
+    value = widget(label, spec.options, format_func=lambda o: choice_label(t, o), key=key, help=help_text)
+    links.keep_in_url(key, value, default)
+    return value
 
 
 def draw(cls, t, prefix: str = "settings"):
-    """Draw one URL-bound widget per field of cls; return the settings instance."""
-    check_link(cls)
+    """Draw one widget per field of cls (those a `show=` link keeps); return the settings instance."""
+    links.check_link(cls)
     values = {}
     for name, key, spec, default in specs(cls):
+        if not is_shown(key):  # hidden by a presentation link: the link's value, still in the URL
+            values[name] = st.session_state.get(key, default)
+            links.keep_in_url(key, values[name], default)
+            continue
         label, help_text = t(f"{prefix}.{name}"), t(f"{prefix}.{name}.help")
         common = dict(key=key, bind="query-params", help=help_text)
         if isinstance(spec, IntField) and spec.widget == "number":
@@ -39,18 +73,16 @@ def draw(cls, t, prefix: str = "settings"):
         elif isinstance(spec, FloatField):
             values[name] = st.slider(label, spec.lo, spec.hi, default, spec.step, **common)
         elif isinstance(spec, ChoiceField):
-            widget = st.radio if spec.widget == "radio" else st.selectbox
-            index = spec.options.index(default)
-            values[name] = widget(label, spec.options, index, **_choice_kwargs(t, spec), **common)
+            values[name] = _draw_choice(t, spec, label, key, default, help_text)
         elif isinstance(spec, BoolField):
             values[name] = st.toggle(label, default, **common)
+    links.rerun_if_replaced()
     return cls(**values)
 
 
 def language_selector():
-    """The language choice, itself a bound widget so that links carry it. Returns t."""
-    check_link(CommonSettings)
-    _, key, spec, default = specs(CommonSettings)[0]
+    """The language choice, itself a bound widget so that links carry it (tokens en/ko). Returns (t, lang)."""
+    key, spec, default = COMMON["lang"]
     lang = st.sidebar.radio(
         "Language / 언어",
         spec.options,
@@ -63,29 +95,75 @@ def language_selector():
     return translator(lang), lang
 
 
-def _apply_preset(defaults: dict[str, object]) -> None:
-    """on_change of the preset picker: write every shared setting (defaults + preset)."""
-    name = st.session_state.get("preset")
-    if not name:
-        return
-    values = {**defaults, **{key_of[attr]: v for attr, v in preset(name).values.items()}}
-    for key, value in values.items():
-        st.session_state[key] = value
+def presentation_toggle(t) -> bool:
+    """Presentation mode (larger type, captions behind expanders, sidebar collapsed); carried as present=1."""
+    key, _, default = COMMON["present"]
+    st.session_state.setdefault(key, default)
+    value = st.toggle(t("present.label"), key=key, help=t("present.help"))
+    links.keep_in_url(key, value, default)
+    return value
 
 
-def preset_picker(t) -> None:
-    """Classroom presets: one choice sets several controls and so the URL."""
+def preset_values(name: str) -> dict[str, object]:
+    """{url key: value} of every shared setting under a preset (defaults + the preset's values)."""
+    values = {key: default for attr, key, _, default in specs(ProblemSettings) if attr in PRESET_FIELDS}
+    values.update({key_of[attr]: v for attr, v in preset(name).values.items()})
+    return values
+
+
+def preset_holds(name: str) -> bool:
+    """True while every shared setting still equals the preset's value."""
     defaults = {key: default for _, key, _, default in specs(ProblemSettings)}
-    name = st.selectbox(
-        t("preset.label"),
-        ("", *PRESET_NAMES),
-        format_func=lambda n: t(f"preset.{n}") if n else t("preset.none"),
-        key="preset",
-        help=t("preset.help"),
-        on_change=_apply_preset,
-        args=(defaults,),
-    )
+    return all(st.session_state.get(key, defaults[key]) == value for key, value in preset_values(name).items())
+
+
+def _apply_preset() -> None:
+    """on_change of the preset picker: write every shared setting (defaults + preset)."""
+    name = st.session_state.get(COMMON["preset"][0])
+    st.session_state.pop("_preset_left", None)
     if name:
-        st.caption(t(f"preset.{name}.explain"))
+        for key, value in preset_values(name).items():
+            st.session_state[key] = value
 
 
+def apply_linked_preset() -> None:
+    """A link's preset=<name> sets the preset's values for every shared setting the link does not name."""
+    key = COMMON["preset"][0]
+    if st.session_state.get("_preset_link_checked"):
+        return
+    st.session_state["_preset_link_checked"] = True
+    name = st.session_state.get(key, "")
+    if name:
+        named = set(st.query_params.keys())
+        defaults = {k: default for _, k, _, default in specs(ProblemSettings)}
+        for k, v in preset_values(name).items():
+            if k not in named:  # before any widget is drawn: no URL value to seed these widgets from
+                st.session_state[k] = v
+                links.write_to_url(k, v, defaults[k])
+
+
+def preset_picker(t) -> str:
+    """Classroom presets: one choice sets several controls and so the URL; returns the preset that holds.
+
+    The preset is carried in the link (preset=<name>) while the settings still equal its values;
+    once a control moves away from it, the key and the explanation go, and a caption says so.
+    """
+    key, _, default = COMMON["preset"]
+    name = st.session_state.get(key, default)
+    if name and not preset_holds(name):
+        st.session_state["_preset_left"] = name
+        st.session_state[key] = name = ""
+    if is_shown(key):
+        name = st.selectbox(
+            t("preset.label"),
+            ("", *PRESET_NAMES),
+            format_func=lambda n: t(f"preset.{n}") if n else t("preset.none"),
+            key=key,
+            help=t("preset.help"),
+            on_change=_apply_preset,
+        )
+    left = st.session_state.get("_preset_left")
+    if left and not name:
+        st.caption(t("preset.left", name=t(f"preset.{left}")))
+    links.keep_in_url(key, name, default)
+    return name

@@ -52,7 +52,7 @@ def preset_picker(t) -> None:
 def preset_note(t, preset, runs: dict | None) -> None:
     """The preset's explanation and, once its runs finished, whether it reproduced."""
     st.info(t(f"training.preset.{preset.name}.explain"))
-    if runs is None:
+    if runs is None or not preset.expect:
         return
     outcome = reproduced(preset, report.verdict_of(runs))
     if outcome is None:

@@ -93,7 +93,7 @@ def matching_preset(plan: LabPlan) -> LabPreset | None:
 
 
 def reproduced(preset: LabPreset, success: dict[str, bool]) -> bool | None:
-    """Whether every expected outcome happened (None while a run of the expectation is missing)."""
-    if any(kind not in success for kind in preset.expect):
+    """Whether every expected outcome happened (None while a run of the expectation is missing, or none is stated)."""
+    if not preset.expect or any(kind not in success for kind in preset.expect):
         return None
     return all(success[kind] == expected for kind, expected in preset.expect.items())

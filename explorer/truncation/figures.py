@@ -11,13 +11,15 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.shared.style import titled
+from explorer.truncation.report import ROUNDING
 
 Translate = Callable[[str], str]
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf")
 KEPT, DROPPED, FORWARD, GREY = "#d62728", "#bdbdbd", "#1f77b4", "#7f7f7f"
+# "All parameters": thick magenta, visible on the light and the dark theme (black vanished on dark).
+ALL = "#e377c2"
 
 
 def _finite(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -40,35 +42,35 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     return titled(fig, title, height)
 
 
-def fig_agreement_over_k(ks, agreement: Mapping[str, Mapping[str, np.ndarray]], t: Translate) -> go.Figure:
-    """(1) Cosine (left) and log10 relative error (right) of Chunked(k) vs the full gradient, one line per parameter.
+def fig_agreement_over_k(
+    ks, agreement: Mapping[str, Mapping[str, np.ndarray]], t: Translate
+) -> tuple[go.Figure, go.Figure]:
+    """(1) Cosine and log10 relative error of Chunked(k) vs the full gradient, one line per parameter.
 
     ks: (M,); agreement: {"cosine": {name: (M,)}, "relative_error": {name: (M,)}} as from
-    bptt_core.truncation.agreement_over_k; the entry "all" (every parameter) is drawn thick and black.
+    bptt_core.truncation.agreement_over_k; the entry "all" (every parameter) is drawn thick, in magenta.
+    Two figures, not two subplots: side by side their titles and axis titles overprinted on a phone;
+    the page puts them in two columns, which stack at 390 px. Errors below ROUNDING (k >= T: the
+    full gradient itself) are left out of the error figure: drawn, float64's 1e-16 made a false cliff.
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("truncation.agree.cosine"), t("truncation.agree.error")))
+    cosine, error = go.Figure(), go.Figure()
     for i, name in enumerate(agreement["cosine"]):
-        color, width = ("black", 3) if name == "all" else (PALETTE[i % len(PALETTE)], 1.5)
+        color, width = (ALL, 4) if name == "all" else (PALETTE[i % len(PALETTE)], 1.5)
         label = t("truncation.agree.all") if name == "all" else name
-        for col, y in ((1, agreement["cosine"][name]), (2, _log10(agreement["relative_error"][name]))):
-            x, y = _finite(ks, y)
+        errors = np.asarray(agreement["relative_error"][name], float)
+        errors = np.where(errors < ROUNDING, np.nan, errors)  # k >= T: exact, only rounding noise left to draw
+        for fig, y in ((cosine, agreement["cosine"][name]), (error, _log10(errors))):
+            x, yy = _finite(ks, y)
             fig.add_trace(
                 go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines+markers",
-                    name=label,
-                    legendgroup=name,
-                    showlegend=col == 1,
-                    line=dict(color=color, width=width),
-                ),
-                row=1,
-                col=col,
+                    x=x, y=yy, mode="lines+markers", name=label, legendgroup=name, line=dict(color=color, width=width)
+                )
             )
-    fig.update_xaxes(title_text=t("truncation.axis.k"))
-    fig.update_yaxes(title_text=t("truncation.axis.cosine"), range=[-1.05, 1.05], row=1, col=1)
-    fig.update_yaxes(title_text=t("truncation.axis.log10_rel_error"), row=1, col=2)
-    return _layout(fig, t("truncation.agree.title"))
+    for fig in (cosine, error):
+        fig.update_xaxes(title_text=t("truncation.axis.k"))
+    cosine.update_yaxes(title_text=t("truncation.axis.cosine"), range=[-1.05, 1.05])
+    error.update_yaxes(title_text=t("truncation.axis.log10_rel_error"))
+    return _layout(cosine, t("truncation.agree.cosine")), _layout(error, t("truncation.agree.error"))
 
 
 def fig_path_mask(kept: np.ndarray, log10_pair: np.ndarray | None, t: Translate) -> go.Figure:
@@ -134,15 +136,28 @@ def fig_chunk_timeline(steps: int, k: int, t: Translate, tokens: list[str] | Non
     gradient does not cross. tokens: optional words shown under the steps (e.g. the sentence).
     """
     xs = np.arange(1, steps + 1)
-    labels = tokens if tokens is not None and len(tokens) == steps else [f"h{i}" for i in xs]
+    labels = tokens if tokens is not None and len(tokens) == steps else [f"h<sub>{i}</sub>" for i in xs]
     fig = go.Figure()
+    # Words slanted at 45 degrees: level words overprint each other on a 390 px phone.
+    words = [
+        dict(
+            x=x,
+            y=1.15,
+            text=label,
+            showarrow=False,
+            textangle=-45,
+            xanchor="left",
+            yanchor="bottom",
+            font=dict(size=13),
+        )
+        for x, label in zip(xs, labels, strict=True)
+    ]
     fig.add_trace(
         go.Scatter(
             x=xs,
             y=np.ones(steps),
-            mode="markers+text",
+            mode="markers",
             text=labels,
-            textposition="top center",
             marker=dict(size=18, color=FORWARD),
             name=t("truncation.timeline.forward"),
             hoverinfo="skip",
@@ -159,10 +174,12 @@ def fig_chunk_timeline(steps: int, k: int, t: Translate, tokens: list[str] | Non
         )
     )
     arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=2, text="")
+    arrows = []
     for i in range(1, steps):
-        fig.add_annotation(x=i + 0.8, y=1, ax=i + 0.2, ay=1, arrowcolor=FORWARD, **arrow)
+        arrows.append(dict(x=i + 0.8, y=1, ax=i + 0.2, ay=1, arrowcolor=FORWARD, **arrow))
         if i % k:  # inside a chunk: the gradient flows back from i+1 to i
-            fig.add_annotation(x=i + 0.2, y=0, ax=i + 0.8, ay=0, arrowcolor=KEPT, **arrow)
+            arrows.append(dict(x=i + 0.2, y=0, ax=i + 0.8, ay=0, arrowcolor=KEPT, **arrow))
+    fig.update_layout(annotations=words + arrows)
     borders = [c * k + 0.5 for c in range(1, -(-steps // k))]
     for b in borders:
         fig.add_vline(x=b, line=dict(color=GREY, dash="dash"))
@@ -181,60 +198,48 @@ def fig_chunk_timeline(steps: int, k: int, t: Translate, tokens: list[str] | Non
     fig.update_yaxes(
         tickvals=[0, 1],
         ticktext=[t("truncation.timeline.backward_row"), t("truncation.timeline.forward_row")],
-        range=[-0.6, 1.8],
+        range=[-0.6, 3.2],
     )
-    return _layout(fig, t("truncation.timeline.title").format(k=k), height=300)
+    return _layout(fig, t("truncation.timeline.title").format(k=k), height=360)
 
 
 def fig_randomized_spread(
     spread: Mapping[str, np.ndarray], t: Translate, chunked_error: float | None = None
-) -> go.Figure:
-    """(4) Randomized truncation: variance of one estimate (left) and the vanishing bias of their mean (right).
+) -> tuple[go.Figure, go.Figure]:
+    """(4) Randomized truncation: variance of one estimate, and the vanishing bias of their mean.
 
     spread: {"relative_error": (M,), "mean_relative_error": (M,)} as from
-    bptt_core.truncation.randomized_spread. Left: histogram of log10 relative error of single
-    estimates. Right: log10 relative error of the mean of the first n estimates, with a
-    1/sqrt(n) reference line and, if given, the deterministic chunked truncation's error (its bias).
+    bptt_core.truncation.randomized_spread. First figure: histogram of log10 relative error of single
+    estimates. Second: log10 relative error of the mean of the first n estimates, with a 1/sqrt(n)
+    reference line and, if given, the deterministic chunked truncation's error (its bias).
+    Two figures for the same reason as fig_agreement_over_k.
     """
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(t("truncation.random.single"), t("truncation.random.mean")),
-    )
     single = _log10(spread["relative_error"])
-    fig.add_trace(
-        go.Histogram(x=single[np.isfinite(single)], marker_color=KEPT, name=t("truncation.random.single")),
-        row=1,
-        col=1,
+    histogram = go.Figure(
+        go.Histogram(x=single[np.isfinite(single)], marker_color=KEPT, name=t("truncation.random.single"))
     )
+    histogram.update_xaxes(title_text=t("truncation.axis.log10_rel_error"))
+    histogram.update_yaxes(title_text=t("truncation.axis.count"))
     mean = np.asarray(spread["mean_relative_error"], float)
     n = np.arange(1, len(mean) + 1)
     x, y = _finite(n, _log10(mean))
-    fig.add_trace(
-        go.Scatter(x=x, y=y, mode="lines", name=t("truncation.random.mean"), line=dict(color=KEPT)), row=1, col=2
-    )
+    means = go.Figure(go.Scatter(x=x, y=y, mode="lines", name=t("truncation.random.mean"), line=dict(color=KEPT)))
     if len(y):
         ref = y[0] - 0.5 * _log10(n)
-        fig.add_trace(
-            go.Scatter(x=n, y=ref, mode="lines", name=t("truncation.random.sqrt_n"), line=dict(color=GREY, dash="dot")),
-            row=1,
-            col=2,
+        means.add_trace(
+            go.Scatter(x=n, y=ref, mode="lines", name=t("truncation.random.sqrt_n"), line=dict(color=GREY, dash="dot"))
         )
     if chunked_error is not None and chunked_error > 0 and np.isfinite(chunked_error):
         level = float(np.log10(chunked_error))
-        fig.add_trace(
+        means.add_trace(
             go.Scatter(
                 x=[1, len(mean)],
                 y=[level, level],
                 mode="lines",
                 name=t("truncation.random.chunked"),
                 line=dict(color=FORWARD, dash="dash"),
-            ),
-            row=1,
-            col=2,
+            )
         )
-    fig.update_xaxes(title_text=t("truncation.axis.log10_rel_error"), row=1, col=1)
-    fig.update_yaxes(title_text=t("truncation.axis.count"), row=1, col=1)
-    fig.update_xaxes(title_text=t("truncation.axis.seeds"), row=1, col=2)
-    fig.update_yaxes(title_text=t("truncation.axis.log10_rel_error"), row=1, col=2)
-    return _layout(fig, t("truncation.random.title"))
+    means.update_xaxes(title_text=t("truncation.axis.seeds"))
+    means.update_yaxes(title_text=t("truncation.axis.log10_rel_error"))
+    return _layout(histogram, t("truncation.random.single")), _layout(means, t("truncation.random.mean"))

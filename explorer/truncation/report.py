@@ -96,6 +96,7 @@ class ChosenTruncation:
     cosine: float  # over every parameter
     relative_error: float  # over every parameter
     kept_fraction: float  # kept paths / all T (T + 1) / 2 paths
+    zero_states: bool = False  # every h_t is exactly 0 (e.g. inputs scaled to 0): every W_h term is 0
 
 
 def chosen_report(
@@ -110,7 +111,9 @@ def chosen_report(
         contributions = _mask_only(run, truncation)
     cosine, error = gradient_agreement(truncated_grads(run.model, run.result, truncation), run.result.grads)["all"]
     paths = run.steps * (run.steps + 1) / 2
-    return ChosenTruncation(run.steps, contributions, cosine, error, float(contributions.kept.sum() / paths))
+    zero_states = not np.any(run.result.hs)
+    kept = float(contributions.kept.sum() / paths)
+    return ChosenTruncation(run.steps, contributions, cosine, error, kept, zero_states)
 
 
 def _mask_only(run: SequenceRun, truncation: Truncation) -> StepContributions:
@@ -129,3 +132,34 @@ def spread_report(problem: Problem, pi: float = 0.5, seeds: int = 20, k: int = 5
     spread = randomized_spread(run.model, run.result, pi, seeds, first_seed=problem.seed)
     chunked = gradient_agreement(truncated_grads(run.model, run.result, Chunked(int(k))), run.result.grads)
     return {"steps": run.steps, "spread": spread, "chunked_error": chunked["all"][1]}
+
+
+# Below this relative error an estimate equals the full gradient up to float64 rounding.
+ROUNDING = 1e-12
+
+
+@dataclass(frozen=True)
+class SpreadSummary:
+    """The single randomized estimates in numbers, for the sentences next to the chart."""
+
+    draws: int
+    above_one: int  # estimates off by more than the gradient itself (relative error > 1)
+    smallest: float
+    median: float
+    largest: float
+    exact: bool  # every estimate equals the full gradient up to rounding
+    mean_final: float  # relative error of the mean of all draws
+
+
+def spread_summary(relative_error: np.ndarray, mean_relative_error: np.ndarray) -> SpreadSummary:
+    """relative_error: (M,) one per draw; mean_relative_error: (M,) of the mean of the first n draws."""
+    errors = np.asarray(relative_error, dtype=float)
+    return SpreadSummary(
+        draws=int(errors.size),
+        above_one=int(np.sum(errors > 1)),
+        smallest=float(np.min(errors)),
+        median=float(np.median(errors)),
+        largest=float(np.max(errors)),
+        exact=bool(np.all(errors < ROUNDING)),
+        mean_final=float(np.asarray(mean_relative_error, dtype=float)[-1]),
+    )

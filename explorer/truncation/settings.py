@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.truncation.report import KINDS
 from explorer.shared.fields import ChoiceField, FloatField, IntField
 from explorer.shared.settings import setting
+from explorer.truncation.report import KINDS
 
 MAX_WINDOW = 200  # k, k1, k2: the view uses at most 200 steps anyway
 MAX_SEEDS = 50

@@ -176,3 +176,68 @@ def read_radio(page: Page, label: str, timeout: float = 10_000) -> str:
     group = page.get_by_role("radiogroup", name=label, exact=True)
     checked = group.locator("label:has(input:checked)")
     return checked.inner_text(timeout=timeout).strip().split("\n")[0]
+
+
+# Every element of an st.metric's value or label whose text does not fit its box (cut with an ellipsis).
+TRUNCATED_METRICS_JS = """() => {
+  const cut = [];
+  for (const el of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')) {
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      if (e.scrollWidth > e.clientWidth + 1 || (e.textContent || '').trim().endsWith('…')) {
+        cut.push(el.dataset.testid + ': ' + (el.textContent || '').trim()); break;
+      }
+    }
+  }
+  return cut;
+}"""
+
+# Chart titles that a visible Plotly mode bar overlaps: [(title, overlap in px²)].
+COVERED_TITLES_JS = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const element = plot.closest('[data-testid="stElementContainer"]') || plot.parentElement;
+    const bars = [plot.querySelector('.modebar'), element.querySelector('[data-testid="stElementToolbar"]')];
+    for (const bar of bars) {
+      if (!bar || getComputedStyle(bar).opacity === '0') continue;
+      const b = bar.getBoundingClientRect();
+      if (b.width === 0 || b.height === 0) continue;
+      for (const title of plot.querySelectorAll('.gtitle')) {
+        const t = title.getBoundingClientRect();
+        const w = Math.min(b.right, t.right) - Math.max(b.left, t.left);
+        const h = Math.min(b.bottom, t.bottom) - Math.max(b.top, t.top);
+        if (w > 0 && h > 0) out.push([title.textContent, bar.className || 'toolbar', Math.round(w * h)]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def truncated_metrics(page: Page) -> list[str]:
+    """Metric values and labels cut short (text wider than its box, or ending in an ellipsis)."""
+    return page.evaluate(TRUNCATED_METRICS_JS)
+
+
+def covered_titles(page: Page) -> list:
+    """Chart titles overlapped by a visible Plotly mode bar."""
+    return page.evaluate(COVERED_TITLES_JS)
+
+
+def sidebar_expanded(page: Page) -> bool:
+    """Whether the sidebar is open (Streamlit 1.67: data-collapsed on [data-testid=stSidebar])."""
+    return page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "false"
+
+
+def page_paths(page: Page) -> list[str]:
+    """The path of every page in the navigation (the sidebar's links, read even when it is collapsed)."""
+    hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("els => els.map(a => a.href)")
+    return [urllib.parse.urlparse(h).path for h in hrefs]
+
+
+def open_page(page: Page, url: str, timeout: float = 60_000) -> None:
+    """Load url and wait for its run to end (works with a collapsed sidebar: waits for a chart or a metric)."""
+    page.goto(url)
+    page.locator('[data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stSlider"]').first.wait_for(
+        state="attached", timeout=timeout
+    )
+    wait_idle(page, timeout)

@@ -110,3 +110,62 @@ def test_a_page_names_its_own_replaced_keys_at_once(pages, run, page, key):
     at = run(page, **{key: "abc"})
     pages.assert_healthy(at)
     assert any(key in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_korean_select_boxes_show_option_names_and_keep_tokens(pages, run):
+    """Issue 10, item 14: option names in the UI language; the value (and the link) stays the token."""
+    at = run(None, lang="ko", init="orthogonal", loss="mse")
+    pages.assert_healthy(at)
+    init, loss = at.selectbox(key="init"), at.selectbox(key="loss")
+    assert "직교 × ρ" in init.options and "gaussian" not in init.options
+    assert init.value == "orthogonal" and loss.value == "mse" and "평균 제곱 오차" in loss.options
+    assert not at.warning
+
+
+def _preset_info(at, lang: str, name: str) -> bool:
+    from explorer.shared.i18n import translate
+
+    return any(translate(lang, f"preset.{name}.explain") in info.value for info in at.info)
+
+
+def test_a_preset_link_sets_the_preset_and_shows_its_explanation(pages, run):
+    """Issue 10, item 7: preset=<name> in a link sets the preset's values and explains it."""
+    at = run(None, preset="exploding_linear")
+    pages.assert_healthy(at)
+    assert at.selectbox(key="act").value == "linear" and at.slider(key="rho").value == 1.1
+    assert at.selectbox(key="preset").value == "exploding_linear"
+    assert _preset_info(at, "en", "exploding_linear")
+
+
+def test_the_explanation_goes_once_a_setting_moves_away_from_the_preset(pages, run):
+    at = run(None, preset="exploding_linear", lang="ko")
+    at.slider(key="rho").set_value(0.5).run()
+    pages.assert_healthy(at)
+    assert not _preset_info(at, "ko", "exploding_linear")
+    assert at.selectbox(key="preset").value == ""
+    assert any("exploding" in c.value or "폭발" in c.value for c in at.caption), "no word that the preset was left"
+
+
+def test_a_link_value_that_differs_from_the_preset_wins_and_drops_the_preset(pages, run):
+    at = run(None, preset="irnn", rho="0.5")
+    pages.assert_healthy(at)
+    assert at.slider(key="rho").value == 0.5 and at.selectbox(key="act").value == "relu"
+    assert not _preset_info(at, "en", "irnn")
+
+
+@pytest.mark.parametrize("page", ["flow", "truncation"])
+def test_presentation_mode_puts_captions_behind_expanders(pages, run, page):
+    at = run(page, present="1")
+    pages.assert_healthy(at)
+    assert at.toggle(key="present").value is True
+    assert len(at.expander) >= len(at.get("plotly_chart")), "every chart's caption should sit in an expander"
+    assert all(exp.caption for exp in at.expander if exp.label == "How to read this chart")
+
+
+def test_show_flag_draws_only_the_named_controls_and_keeps_the_others(pages, run):
+    at = run(None, show="rho,T", act="relu", H="8")
+    pages.assert_healthy(at)
+    assert at.slider(key="rho") and at.slider(key="T")
+    keys = {w.key for w in (*at.slider, *at.selectbox, *at.radio, *at.toggle)}
+    assert {"act", "H", "init", "preset"}.isdisjoint(keys), keys
+    assert at.session_state["act"] == "relu" and at.session_state["H"] == 8

@@ -30,7 +30,7 @@ def chart_spec(at: AppTest, key: str) -> dict:
 def test_page_runs_in_both_languages(pages, run, lang):
     at = run(lang=lang)
     pages.assert_healthy(at)
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4  # cliff, norms, the two report panels
     assert not at.warning
     assert at.title[0].value == translate(lang, "clipping.title")
 

@@ -74,7 +74,7 @@ def test_link_values_reach_the_computation(pages, run):
     pages.assert_healthy(at)
     assert at.slider(key="step").max == step_count(5, "last") - 1
     assert at.slider(key="step").value == 7
-    assert f"**Step 8 of {step_count(5, 'last')}**" in stepper_text(at)
+    assert f"**Backward step 8 of {step_count(5, 'last')}**" in stepper_text(at)
     link = next(m.value for m in at.markdown if "(./?" in m.value)  # the default page is the root
     assert "T=5&H=1&seed=7&place=last" in link and "lang=en" in link
 

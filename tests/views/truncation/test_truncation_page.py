@@ -91,7 +91,9 @@ def view(pages):
 def test_page_runs_with_defaults(pages, view, lang):
     at = view(lang=lang)
     pages.assert_healthy(at)
-    assert len(at.get("plotly_chart")) == 5  # agreement, step terms, path mask, timeline, randomized
+    assert (
+        len(at.get("plotly_chart")) == 7
+    )  # agreement (cosine, error), step terms, path mask, timeline, randomized (2)
 
 
 @pytest.mark.parametrize(
