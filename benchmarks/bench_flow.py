@@ -9,12 +9,14 @@ LSTM at (T, H) = (1000, 64) (state 2H x 2H), prints:
   method that forms the products (docs/norms.md);
 - cell: the same chain through the cell's own rmul_jacobian (the LSTM's costs more than a GEMM);
 - view: forward + BPTT + both norms + the spectrum of W_h, what the flow page computes;
-- the ratio norms / chain, by wall time and by CPU time of this process, and the share of
-  steps whose spectral norm the tracked subspace certified.
-All four are timed in turn within each repeat and the minimum over repeats is kept: the
-machine is shared, and the minimum is the least disturbed run. The CPU-time ratio is the
-steadier one under load (time waiting for a core is not counted). Also prints this
-machine's GEMM throughput and the load average before and after.
+- the ratio norms / chain: of the minimum wall times, of the minimum CPU times of this
+  process, and "paired": the median over repeats of the CPU-time ratio of the two runs made
+  side by side (they see the same load); then the share of steps whose spectral norm the
+  tracked subspace certified (docs/norms.md).
+All four are timed in turn within each repeat, and the times shown are the minimum over the
+repeats: the machine is shared. Under load the CPU-time ratios are the steadier ones (time
+spent waiting for a core is not counted). Also prints this machine's GEMM throughput and
+the load average before and after.
 """
 
 from __future__ import annotations
@@ -43,16 +45,15 @@ def timed(fn) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def minimum_times(fns: dict, repeats: int) -> dict[str, tuple[float, float]]:
-    """Each fn timed once per repeat, in turn; the minimum wall and CPU time of each."""
+def run_times(fns: dict, repeats: int) -> dict[str, np.ndarray]:
+    """Each fn timed once per repeat, in turn: name -> (repeats, 2) wall and CPU seconds."""
     for fn in fns.values():
         fn()  # warm-up
-    best = {name: (np.inf, np.inf) for name in fns}
+    times = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
-            wall, cpu = timed(fn)
-            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
-    return best
+            times[name].append(timed(fn))
+    return {name: np.array(value) for name, value in times.items()}
 
 
 def bare_chain(steps: int, size: int):
@@ -99,13 +100,13 @@ def main() -> None:
     load_before = os.getloadavg()
     size = 256
     a = np.random.default_rng(1).standard_normal((size, size))
-    gemm = minimum_times({"gemm": lambda: a @ a}, 50)["gemm"][0]
+    gemm = run_times({"gemm": lambda: a @ a}, 50)["gemm"][:, 0].min()
     print(f"GEMM {size}x{size}: {gemm * 1e6:.0f} us ({2 * size**3 / gemm / 1e9:.1f} GFLOP/s), numpy {np.__version__}")
     print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, {os.cpu_count()} cores")
     print(f"load average before: {load_before[0]:.1f} (1 min), {load_before[1]:.1f} (5 min)")
     print(f"minimum of {repeats} runs, milliseconds")
     header = f"{'cell':5} {'T':>5} {'H':>4} {'S':>4} {'norms':>8} {'chain':>8} {'cell':>8} {'view':>8}"
-    print(header + f" {'ratio':>6} {'CPU ratio':>9} {'certified':>9}")
+    print(header + f" {'ratio':>6} {'CPU ratio':>9} {'paired':>6} {'certified':>9}")
     for cell, steps, hidden in CASES:
         model, xs, targets = problem(cell, steps, hidden)
         state = bc.cell_module(model).state_size(model)
@@ -116,7 +117,7 @@ def main() -> None:
             bc.jacobian_log10_norms_both(model, fresh)
             bc.spectrum(bc.cell_module(model).recurrent_matrix_of(model))
 
-        best = minimum_times(
+        times = run_times(
             {
                 "norms": lambda model=model, result=result: bc.jacobian_log10_norms_both(model, result),
                 "chain": bare_chain(steps, state),
@@ -126,11 +127,13 @@ def main() -> None:
             repeats if steps * state**3 < 1e10 else max(3, repeats // 2),
         )
         certified = np.mean(lognorms._suffix_norms(model, result)[2].rows_at > 0)
-        norms, chain = best["norms"], best["chain"]
+        best = {name: value.min(axis=0) for name, value in times.items()}
+        paired = np.median(times["norms"][:, 1] / times["chain"][:, 1])  # CPU, the two runs side by side
         row = f"{cell:5} {steps:5d} {hidden:4d} {state:4d}" + "".join(
             f" {best[name][0] * 1e3:8.1f}" for name in ("norms", "chain", "cell", "view")
         )
-        print(row + f" {norms[0] / chain[0]:6.2f} {norms[1] / chain[1]:9.2f} {certified:9.0%}", flush=True)
+        ratios = f" {best['norms'][0] / best['chain'][0]:6.2f} {best['norms'][1] / best['chain'][1]:9.2f} {paired:6.2f}"
+        print(row + ratios + f" {certified:9.0%}", flush=True)
     load_after = os.getloadavg()
     print(f"load average after: {load_after[0]:.1f} (1 min), {load_after[1]:.1f} (5 min)")
 
