@@ -315,9 +315,12 @@ def _scaled_backward(cell, cache, g: np.ndarray) -> tuple[np.ndarray, np.ndarray
     carry, carry_log = np.zeros((n, size)), np.full(n, -np.inf)
     state_is_hidden = size == cell.hidden_of(g[:, 0]).shape[1]
     with np.errstate(invalid="ignore", divide="ignore", under="ignore", over="ignore"):
-        g_norm = np.linalg.norm(g, axis=2)
-        g_log = np.log10(g_norm)  # (N, T), -inf where g_t = 0
-        g_unit = g / np.where(g_norm > 0, g_norm, 1.0)[..., None]
+        # Rescaled norms: with MSE on an exploding forward pass g_t can be 1e180, finite, but its
+        # squares are not (docs/maths.md, "Numbers that leave float64").
+        g_log = log10_row_norms(g)  # (N, T), -inf where g_t = 0
+        g_top = np.max(np.abs(g), axis=2, keepdims=True)
+        g_unit = g / np.where(g_top > 0, g_top, 1.0)
+        g_unit /= np.maximum(np.sqrt(np.einsum("nts,nts->nt", g_unit, g_unit)), np.finfo(float).tiny)[..., None]
         for t in range(steps, 0, -1):
             top = np.maximum(g_log[:, t - 1], carry_log)
             top = np.where(np.isfinite(top), top, 0.0)

@@ -1,6 +1,5 @@
 """LSTM and GRU cells: finite differences, Jacobians, PyTorch export, gate products, golden cases."""
 
-
 import numpy as np
 import pytest
 

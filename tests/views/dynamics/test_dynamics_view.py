@@ -1,4 +1,4 @@
-"""The dynamics view: its report against the core, the click-to-sidebar rule, the budget caps, the page under AppTest."""
+"""The dynamics view: its report against the core, the click rule, the budget caps, the page under AppTest."""
 
 from __future__ import annotations
 
