@@ -1,7 +1,7 @@
 """Truncated BPTT as explicit, named options of bptt(truncation=...).
 
-Notation (docs/maths.md, "Notation and equations"): state s_t (= h_t for RNN and GRU, (h_t, c_t) for LSTM), steps t = 1..T,
-J_t = ds_t/ds_{t-1}, and g_s = dL_s/ds_s the direct gradient of loss step s's term (through
+Notation (docs/maths.md, "Notation and equations"): state s_t (= h_t for RNN and GRU, (h_t, c_t)
+for LSTM), steps t = 1..T, J_t = ds_t/ds_{t-1}, and g_s = dL_s/ds_s the direct gradient of loss step s's term (through
 the read-out; zero when s carries no loss). The full gradient of a cell parameter theta is
 a sum over PATHS (s -> t), t <= s, "loss step s reaches state step t":
 

@@ -48,8 +48,13 @@ def choice_label(t, token: str) -> str:
 
 def _draw_choice(t, spec: ChoiceField, label: str, key: str, default: str, help_text: str) -> str:
     widget = st.radio if spec.widget == "radio" else st.selectbox
-    if st.session_state.get(key) not in spec.options:  # first draw, or a stale value: the default
-        st.session_state[key] = default
+    value = st.session_state.get(key, default)
+    lang_key = f"_choice_lang_{key}"
+    # First draw, a stale value, or a new UI language: hand the token to the widget again. The browser
+    # keeps the option's old label after a language switch until the value is set from here (measured).
+    if value not in spec.options or st.session_state.get(lang_key) != t.lang:
+        st.session_state[key] = value if value in spec.options else default
+    st.session_state[lang_key] = t.lang
     value = widget(label, spec.options, format_func=lambda o: choice_label(t, o), key=key, help=help_text)
     links.keep_in_url(key, value, default)
     return value

@@ -70,7 +70,7 @@ def expected_shown(lang: str) -> dict[str, str]:
     return {
         "T": LINK["T"],
         "rho": LINK["rho"],
-        "act": LINK["act"],  # choice widgets show the option token, which is also the URL's value
+        "act": translate(lang, f"choice.{LINK['act']}"),  # option names in the UI language; the URL keeps the token
         "seed": LINK["seed"],
         "lang": LINK["lang"],
     }
@@ -128,14 +128,14 @@ def test_moved_slider_goes_into_the_url_and_the_url_reproduces_it(server, probe,
 
 def test_chosen_option_goes_into_the_url_and_the_url_reproduces_it(server, probe, context):
     page = probe.page
-    label, relu = translate("en", "settings.activation"), "relu"
+    label, relu = translate("en", "settings.activation"), translate("en", "choice.relu")
     open_app(page, server.url("/"))
     page.get_by_role("combobox", name=label, exact=True).click()
     page.keyboard.type(relu)
     page.keyboard.press("Enter")
     wait_idle(page)
     assert read_selectbox(page, label) == relu
-    assert "act" in current_query(page), f"choosing {relu} left no act= in the URL: {page.url}"
+    assert current_query(page).get("act") == "relu", f"choosing {relu} did not put act=relu in the URL: {page.url}"
 
     fresh = context.browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
@@ -147,7 +147,7 @@ def test_chosen_option_goes_into_the_url_and_the_url_reproduces_it(server, probe
         fresh.close()
     assert not warnings, f"the app's own link {page.url} was reported as bad: {warnings}"
     assert shown == relu
-    assert "act" in current_query_of(reopened_url), f"the reopened link lost act=: {reopened_url}"
+    assert current_query_of(reopened_url).get("act") == "relu", f"the reopened link lost act=relu: {reopened_url}"
 
 
 def current_query_of(url: str) -> dict[str, str]:

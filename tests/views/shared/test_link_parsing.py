@@ -3,6 +3,7 @@
 import math
 
 import pytest
+
 from explorer.shared.fields import BoolField, ChoiceField, FloatField, IntField
 
 T = IntField(1, 2000)
