@@ -59,14 +59,14 @@ def bptt(
             grads, dh = cell.backward(dout, cache)
         else:
             grads, dh = truncated_backward(cell, dout, cache, truncation)
-        grads["W_y"] = np.einsum("ntk,nth->kh", do, out)  # dL/dW_y = sum_t dL/do_t h_t^T
+        k, h = do.shape[-1], out.shape[-1]
+        grads["W_y"] = do.reshape(-1, k).T @ out.reshape(-1, h)  # dL/dW_y = sum_t dL/do_t h_t^T, one GEMM
         grads["b_y"] = do.sum(axis=(0, 1))  # dL/db_y = sum_t dL/do_t
-    h0_hidden = cell.hidden_of(cache.states[:, :1])
     return BPTTResult(
         loss=value,
         grads={name: grads[name] for name in model.param_names},
         dh=dh,
-        hs=np.concatenate([h0_hidden, out], axis=1),
+        hs=cell.hidden_of(cache.states),  # h_0 .. h_T: a view of the states, no copy
         a=cache.a,
         outputs=o,
         dout_direct=dout,
