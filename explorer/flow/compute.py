@@ -12,6 +12,7 @@ from explorer.flow import figures as figs
 from explorer.flow.report import FlowReport, gradient_flow
 from explorer.flow.settings import FlowSettings
 from explorer.shared.budget import affordable_steps, jacobian_chain_cost
+from explorer.shared.frozen import freeze
 from explorer.shared.i18n import translator
 from explorer.shared.settings import ProblemSettings
 
@@ -53,15 +54,16 @@ def flow_figures(
     """The view's figures for one language, built once and shared read-only by every session.
 
     cache_resource, not cache_data: unpickling a plotly Figure re-validates it, which costs
-    more than building it. st.plotly_chart copies a figure before serialising, never mutates.
+    more than building it. Frozen (explorer/shared/frozen.py): st.plotly_chart converts a figure
+    to a dict at every rerun; a frozen one hands out the dict it computed once.
     """
     report, t = flow_report(problem, with_band), translator(lang)
     other = flow_report(second, False, cell2) if second is not None else None
     return {
-        "grad": figs.fig_gradient_norms(report, t, other, labels),
-        "jac": figs.fig_jacobian_products(report, t, other, labels),
-        "weight": figs.fig_weight_contributions(report, t),
-        "eig": figs.fig_eigenvalues(report, t),
-        "sv": figs.fig_singular_values(report, t),
+        "grad": freeze(figs.fig_gradient_norms(report, t, other, labels)),
+        "jac": freeze(figs.fig_jacobian_products(report, t, other, labels)),
+        "weight": freeze(figs.fig_weight_contributions(report, t)),
+        "eig": freeze(figs.fig_eigenvalues(report, t)),
+        "sv": freeze(figs.fig_singular_values(report, t)),
         "csv": figs.curves_csv(report),
     }
