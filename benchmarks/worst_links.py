@@ -22,12 +22,18 @@ CASES = [
     ("explorer/flow/page.py", {"T": "2000", "H": "256", "band": "true"}),
     ("explorer/flow/page.py", {"T": "2000", "H": "64", "band": "true", "act": "sigmoid", "init": "orthogonal"}),
     ("explorer/flow/page.py", {"T": "2000", "H": "1", "act": "relu"}),
+    ("explorer/flow/page.py", {"T": "2000", "H": "256", "cmp": "1", "cell2": "lstm"}),
     ("explorer/gated/page.py", {"T": "2000", "H": "256"}),
     ("explorer/gated/page.py", {"T": "2000", "H": "16"}),
     ("explorer/truncation/page.py", {"T": "2000", "H": "256"}),
     ("explorer/truncation/page.py", {"T": "2000", "H": "64", "tr": "randomized", "nseeds": "50"}),
     ("explorer/clipping/page.py", {"T": "2000", "H": "256", "iters": "300"}),
     ("explorer/derivation/page.py", {"dT": "6", "dH": "3"}),
+    ("explorer/dynamics/page.py", {"T": "2000", "H": "256", "dcell": "lstm", "lyk": "8", "grid": "40"}),
+    ("explorer/dynamics/page.py", {"T": "500", "H": "64", "grid": "40"}),
+    ("explorer/dynamics/page.py", {"T": "2000", "H": "32", "grid": "40", "lyk": "8"}),
+    # the training lab's page starts its race in the background: the rerun itself is what is timed here
+    ("explorer/training/page.py", {"lag": "200", "units": "128", "its": "5000", "batch": "128", "gru": "true"}),
 ]
 
 

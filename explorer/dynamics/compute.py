@@ -11,10 +11,15 @@ from explorer.dynamics import report
 from explorer.shared.budget import WORK_BUDGET, affordable_steps, jacobian_chain_cost
 from explorer.shared.settings import ProblemSettings
 
-# The influence map propagates every source step forward: about T^2 / 2 products of S x r frames
-# (r a few vectors), i.e. ~ 8 S^2 multiply-adds per pair. Measured: T = 500, H = 64 in under a second.
-PAIR_COST = 8.0
-INFLUENCE_BUDGET = 4 * WORK_BUDGET
+# The influence map propagates r rows per target through every step back: T^2 / 2 blocks of
+# r x S times S x S. Measured here (RNN and LSTM alike): about 1.5e9 such multiply-adds per second,
+# so 2e9 keeps the map near a second; r never below the core's minimum of 4 rows.
+INFLUENCE_MADDS = 2.0e9
+MIN_RANK = 4
+# The LSTM's Jacobian of its (h, c) state is built from four gate blocks: each row product costs
+# about six of the RNN's (measured: T' = 61 at H = 256 took 2 s quiet with the RNN's budget).
+CELL_FACTOR = {"rnn": 1.0, "gru": 3.0, "lstm": 6.0}
+BLOCK_OVERHEAD = 3000.0  # per block, in the same units: Python and the batched eigvalsh (dominant at small S)
 # The phase grid: grid^2 networks x PHASE_STEPS steps x (two H x H products) each.
 PHASE_BUDGET = WORK_BUDGET
 
@@ -24,9 +29,16 @@ def state_size(settings: ProblemSettings, cell: str) -> int:
 
 
 def influence_steps(settings: ProblemSettings, cell: str) -> int:
-    """Largest T' <= T whose T'(T'+1)/2 pairs fit INFLUENCE_BUDGET."""
-    pairs = INFLUENCE_BUDGET / (PAIR_COST * state_size(settings, cell) ** 2)
+    """Largest T' <= T whose T'(T'+1)/2 blocks of MIN_RANK rows fit INFLUENCE_MADDS."""
+    pairs = INFLUENCE_MADDS / (CELL_FACTOR[cell] * MIN_RANK * state_size(settings, cell) ** 2 + BLOCK_OVERHEAD)
     return max(1, min(settings.steps, int((math.sqrt(1 + 8 * pairs) - 1) / 2)))
+
+
+def influence_rank(steps: int, size: int, cell: str = "rnn") -> int:
+    """Rows per target: all S (exact) where they fit INFLUENCE_MADDS, else as many as fit, at least MIN_RANK."""
+    blocks = steps * (steps + 1) / 2
+    rows = (INFLUENCE_MADDS / blocks - BLOCK_OVERHEAD) / (CELL_FACTOR[cell] * size**2)
+    return max(MIN_RANK, min(size, int(rows)))
 
 
 def exponent_steps(settings: ProblemSettings, cell: str) -> int:
@@ -41,7 +53,8 @@ def phase_grid_size(settings: ProblemSettings, grid: int) -> int:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def influence(problem: Problem, cell: str) -> report.InfluenceReport:
-    return report.influence(problem, cell)
+    size = 2 * problem.hidden if cell == "lstm" else problem.hidden
+    return report.influence(problem, cell, rank=influence_rank(problem.steps, size, cell))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

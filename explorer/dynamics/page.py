@@ -25,7 +25,10 @@ steps = compute.influence_steps(settings, dyn.cell)
 if steps < settings.steps:
     st.info(t("dynamics.influence.capped", asked=settings.steps, used=steps, H=settings.hidden))
 influence = compute.influence(settings.problem(steps), dyn.cell)
-chart(figs.fig_influence(influence.log10, t), "dynamics_influence", t(f"dynamics.read.influence.{dyn.cell}"))
+read = t(f"dynamics.read.influence.{dyn.cell}")
+if not influence.exact:
+    read += " " + t("dynamics.influence.approx", T=influence.steps)
+chart(figs.fig_influence(influence.log10, t), "dynamics_influence", read)
 
 # 2. Lyapunov exponents and the memory horizon
 st.header(t("dynamics.exponents.header"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import bptt_core as bc
+from bptt_core.dynamics.influence import default_rank
 
 RHO_RANGE = (0.05, 3.0)
 SCALE_RANGE = (0.0, 3.0)
@@ -26,11 +27,16 @@ class InfluenceReport:
     steps: int
     cell: str
     log10: np.ndarray  # (T+1, T+1): [t, s] = log10 ||ds_t/ds_s||, NaN for s > t
+    exact: bool = True  # False: a lower bound from a few rows per target, exact far from the diagonal
 
 
-def influence(problem: bc.Problem, cell: str) -> InfluenceReport:
+def influence(problem: bc.Problem, cell: str, rank: int | None = None) -> InfluenceReport:
+    """rank: rows kept per target (None: the core's default; the state size S: exact, else a lower bound)."""
     model, result = problem.run(cell)
-    return InfluenceReport(problem.steps, cell, bc.influence_log10_norms(model, result, ord=2)[0])
+    size = bc.cell_module(model).state_size(model)
+    rank = default_rank(problem.steps, size) if rank is None else min(rank, size)
+    log10 = bc.influence_log10_norms(model, result, ord=2, rank=rank)[0]
+    return InfluenceReport(problem.steps, cell, log10, exact=rank >= size)
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,12 @@ if report.rnn_overflow_step is not None and report.grad_steps["rnn"] == 0:
 elif report.rnn_overflow_step is not None:
     st.warning(t("gated.overflow", step=report.rnn_overflow_step, shown=report.grad_steps["rnn"]))
 for cell in CELL_NAMES:
-    shift = report.grad_rescale[cell]
-    if shift > 0 and not report.missing(cell):
-        st.info(
-            t("gated.rescaled", cell=t(f"gated.lane.{cell}"), shift=power_of_ten(shift), loss=power_of_ten(2 * shift))
-        )
-    elif report.grad_steps[cell] > 0 and report.missing(cell):
+    outputs = report.loss_overflow[cell]
+    if report.grad_steps[cell] > 0 and report.missing(cell):
         st.warning(t("gated.missing", cell=t(f"gated.lane.{cell}")))
+    elif outputs is not None:  # the loss reads inf; its gradient is drawn from the log domain
+        name = t(f"gated.lane.{cell}")
+        st.info(t("gated.loss_overflow", cell=name, outputs=power_of_ten(outputs), loss=power_of_ten(2 * outputs)))
 
 grad_far = {cell: first_step(report.grad_last[cell]) for cell in CELL_NAMES}
 prod_far = {cell: float(report.gate_max[cell][1 if steps > 1 else 0]) for cell in GATED}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bptt_core import Problem, cell_path_log10_norms, jacobian_log10_norms, log10_gate_products, log10_gradient_norms
+from bptt_core.numerics import log10_row_norms
 
 CELL_NAMES = ("rnn", "lstm", "gru")
 GATED = ("lstm", "gru")  # the cells with a memory gate: LSTM f_t, GRU z_t
@@ -40,6 +41,9 @@ class GatedReport:
     # log10 of the factor dL/do was divided by before the backward pass, per cell: 0.0 unless the
     # loss itself left float64 while the states stayed finite (squared error of huge outputs).
     grad_rescale: dict[str, float]
+    # log10 of the largest output norm of each cell whose loss left float64 while its states stayed
+    # finite (the squared error of huge outputs), else None: its loss reads as inf, its gradient is drawn.
+    loss_overflow: dict[str, float | None]
 
     def missing(self, cell: str) -> bool:
         """True when the cell's gradient curve has no finite point to draw."""
@@ -75,6 +79,13 @@ def _last_loss_gradient(problem: Problem, model, result) -> tuple[np.ndarray, fl
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         curve = log10_gradient_norms(model, scaled)["last"][0] + shift
     return curve, shift
+
+
+def _loss_overflow(result) -> float | None:
+    """log10 of the largest output norm when the loss is not finite but the forward pass is, else None."""
+    if math.isfinite(result.loss) or result.overflow_step is not None:
+        return None
+    return float(np.max(log10_row_norms(result.outputs)))
 
 
 def _lstm_exit(result) -> float:
@@ -115,6 +126,7 @@ def gated_flow(problem: Problem, forget_bias: float = 1.0, update_bias: float = 
         loss=losses,
         rnn_overflow_step=results["rnn"].overflow_step,
         grad_rescale=rescale,
+        loss_overflow={name: _loss_overflow(result) for name, result in results.items()},
     )
 
 
