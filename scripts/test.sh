@@ -9,6 +9,8 @@ python -m pip install --quiet --disable-pip-version-check -r requirements-dev.tx
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+# Korean text in the browser tests' screenshots (headless chromium has no CJK font of its own).
+[ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -14,6 +14,9 @@ from explorer.shared.settings import LINK_VERSION, VERSION_KEY, specs
 GOLDEN = {
     "1": {
         "lang": "en",
+        "preset": "",
+        "present": False,
+        "show": "",
         "T": 100,
         "H": 32,
         "rho": 0.9,
@@ -73,6 +76,7 @@ GOLDEN = {
 GOLDEN_CHOICES = {
     "1": {
         "lang": ("en", "ko"),
+        "preset": ("", "vanishing_tanh", "exploding_linear", "edge_orthogonal", "sigmoid_quarter", "transient_gaussian", "irnn"),
         "act": ("tanh", "relu", "leaky_relu", "sigmoid", "linear"),
         "init": ("gaussian", "orthogonal", "identity"),
         "loss": ("cross_entropy", "mse"),

@@ -46,15 +46,23 @@ def choice_label(t, token: str) -> str:
     return token if name == f"choice.{token}" else name
 
 
-def _draw_choice(t, spec: ChoiceField, label: str, key: str, default: str, help_text: str) -> str:
-    widget = st.radio if spec.widget == "radio" else st.selectbox
+def _hand_token_to_widget(t, key: str, options, default) -> None:
+    """Before a translated choice widget is drawn: give it its token again on a first draw or a new language.
+
+    The browser sends a choice widget's displayed label back; after a language switch that label
+    is no longer an option, so the widget kept showing the old language's name (measured) and a
+    callback could fire with a label for a value. Setting the token from here resets both.
+    """
     value = st.session_state.get(key, default)
     lang_key = f"_choice_lang_{key}"
-    # First draw, a stale value, or a new UI language: hand the token to the widget again. The browser
-    # keeps the option's old label after a language switch until the value is set from here (measured).
-    if value not in spec.options or st.session_state.get(lang_key) != t.lang:
-        st.session_state[key] = value if value in spec.options else default
+    if value not in options or st.session_state.get(lang_key) != t.lang:
+        st.session_state[key] = value if value in options else default
     st.session_state[lang_key] = t.lang
+
+
+def _draw_choice(t, spec: ChoiceField, label: str, key: str, default: str, help_text: str) -> str:
+    widget = st.radio if spec.widget == "radio" else st.selectbox
+    _hand_token_to_widget(t, key, spec.options, default)
     value = widget(label, spec.options, format_func=lambda o: choice_label(t, o), key=key, help=help_text)
     links.keep_in_url(key, value, default)
     return value
@@ -126,7 +134,7 @@ def _apply_preset() -> None:
     """on_change of the preset picker: write every shared setting (defaults + preset)."""
     name = st.session_state.get(COMMON["preset"][0])
     st.session_state.pop("_preset_left", None)
-    if name:
+    if name in PRESET_NAMES:  # never a label: see _hand_token_to_widget
         for key, value in preset_values(name).items():
             st.session_state[key] = value
 
@@ -153,7 +161,8 @@ def preset_picker(t) -> str:
     The preset is carried in the link (preset=<name>) while the settings still equal its values;
     once a control moves away from it, the key and the explanation go, and a caption says so.
     """
-    key, _, default = COMMON["preset"]
+    key, spec, default = COMMON["preset"]
+    _hand_token_to_widget(t, key, spec.options, default)
     name = st.session_state.get(key, default)
     if name and not preset_holds(name):
         st.session_state["_preset_left"] = name
