@@ -76,7 +76,15 @@ GOLDEN = {
 GOLDEN_CHOICES = {
     "1": {
         "lang": ("en", "ko"),
-        "preset": ("", "vanishing_tanh", "exploding_linear", "edge_orthogonal", "sigmoid_quarter", "transient_gaussian", "irnn"),
+        "preset": (
+            "",
+            "vanishing_tanh",
+            "exploding_linear",
+            "edge_orthogonal",
+            "sigmoid_quarter",
+            "transient_gaussian",
+            "irnn",
+        ),
         "act": ("tanh", "relu", "leaky_relu", "sigmoid", "linear"),
         "init": ("gaussian", "orthogonal", "identity"),
         "loss": ("cross_entropy", "mse"),
