@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CASES = [
+    ("explorer/flow/page.py", {"T": "2000", "H": "256"}),
     ("explorer/flow/page.py", {"T": "2000", "H": "256", "band": "true"}),
     ("explorer/flow/page.py", {"T": "2000", "H": "64", "band": "true", "act": "sigmoid", "init": "orthogonal"}),
     ("explorer/flow/page.py", {"T": "2000", "H": "1", "act": "relu"}),

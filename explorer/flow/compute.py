@@ -11,7 +11,7 @@ from bptt_core import Problem
 from explorer.flow import figures as figs
 from explorer.flow.report import FlowReport, gradient_flow
 from explorer.flow.settings import FlowSettings
-from explorer.shared.budget import affordable_steps, jacobian_chain_cost
+from explorer.shared.budget import FLOW_BUDGET, affordable_steps, jacobian_chain_cost
 from explorer.shared.frozen import freeze
 from explorer.shared.i18n import translator
 from explorer.shared.settings import ProblemSettings
@@ -26,8 +26,9 @@ def flow_steps(settings: ProblemSettings, flow: FlowSettings) -> int:
     """T capped by the work budget: the band costs two SVDs a step; a compared setting adds its own chain."""
     cost = jacobian_chain_cost(settings.hidden, svd=settings.band)
     if flow.compare and flow.differs(settings):
-        cost += jacobian_chain_cost(state_size(settings.hidden, flow.cell2))
-    return affordable_steps(settings.steps, cost)
+        # the LSTM's 2H x 2H Jacobians are built from four gate blocks: about three chain steps each (measured)
+        cost += (3 if flow.cell2 == "lstm" else 1) * jacobian_chain_cost(state_size(settings.hidden, flow.cell2))
+    return affordable_steps(settings.steps, cost, FLOW_BUDGET)
 
 
 def flow_problems(settings: ProblemSettings, flow: FlowSettings) -> tuple[Problem, Problem | None]:

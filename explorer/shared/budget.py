@@ -22,9 +22,16 @@ def affordable_steps(steps: int, cost_per_step: float, budget: float = WORK_BUDG
 def jacobian_chain_cost(state_size: int, cells: int = 1, svd: bool = False) -> float:
     """Cost of one step of `cells` forward/backward passes with their Jacobian-product norms.
 
-    svd: the per-step singular values of the flow view's band (two more GEMM-sized factorisations).
+    svd: the per-step singular values of the flow view's band: one SVD a step, measured at about
+    fifteen times the step's GEMM (H = 256).
     """
-    return cells * (state_size**3 * (3 if svd else 1) + STEP_OVERHEAD)
+    return cells * (state_size**3 * (16 if svd else 1) + STEP_OVERHEAD)
+
+
+# The flow view's own budget, eight times the others': its chain of norms got fast enough
+# (docs/norms.md) that T = 530 at H = 256 (T = 2000 up to H = 165) renders in about 2 s here,
+# the page's worst case (benchmarks/worst_links.py).
+FLOW_BUDGET = 9e9
 
 
 def backward_sweeps_cost(hidden: int, sweeps: int) -> float:
