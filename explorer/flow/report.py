@@ -11,7 +11,7 @@ can replace the chart by a sentence computed from them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,10 +37,6 @@ CELLS = ("rnn", "lstm")
 # The measured-rate verdict fits a line through the far half of the distances; below this T
 # the far half holds fewer than 3 points and the "rate" is one or two single-step ratios.
 MIN_RATE_STEPS = 4
-# The log-domain backward takes norms of the read-out gradients with plain squares: they are
-# rescaled by a power of two so that the largest is about 10^100 (squares far from overflow,
-# entries down to 10^-154, 254 decades below it, still counted). Exact: ldexp does not round.
-_READOUT_TARGET_LOG2 = 332
 
 
 @dataclass
@@ -106,23 +102,6 @@ def _suffix_sums(x: np.ndarray) -> np.ndarray:
     return np.concatenate([np.cumsum(x[::-1])[::-1], [0.0]])
 
 
-def _log10_gradients_rescaled(model, result: BPTTResult) -> dict[str, np.ndarray]:
-    """log10_gradient_norms with the read-out gradients scaled by an exact power of two.
-
-    Works around a limit of the core's log-domain backward: it takes ||dL/do_t|| with plain
-    squares, which overflow once o_t - y_t passes 10^154 (MSE on an exploding forward pass:
-    h_t = 10^180 is finite, its squares are not). Every curve is linear in those gradients, so
-    the shift is added back in log10.
-    """
-    top = float(np.max(np.abs(result.dout_direct))) if result.dout_direct.size else 0.0
-    if top == 0.0:
-        return log10_gradient_norms(model, result)
-    shift = math.frexp(top)[1] - _READOUT_TARGET_LOG2
-    scaled = replace(result, dout_direct=np.ldexp(result.dout_direct, -shift), dh=np.ldexp(result.dh, -shift))
-    logs = log10_gradient_norms(model, scaled)
-    return {name: values + shift * math.log10(2.0) for name, values in logs.items()}
-
-
 def _gradient_curves(problem: Problem, model, result: BPTTResult):
     """(steps, total, last, weight, h_prev, limit, readout_step) over the steps whose gradients are numbers.
 
@@ -137,7 +116,7 @@ def _gradient_curves(problem: Problem, model, result: BPTTResult):
     if result is None:
         empty = np.empty(0)
         return 0, empty, empty, empty, empty, limit, readout_step
-    logs = _log10_gradients_rescaled(model, result)
+    logs = log10_gradient_norms(model, result)  # exact in the log domain, also for MSE on an exploding pass
     with np.errstate(divide="ignore", invalid="ignore"):
         h_prev = log10_row_norms(result.hs[0, :-1])  # -inf where h_{t-1} = 0
     steps = result.dh.shape[1]
