@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+EXPLORER = Path(__file__).resolve().parent.parent  # resolved once: the frame asks for every page at every rerun
+
 
 @dataclass(frozen=True)
 class View:
@@ -21,7 +23,7 @@ class View:
 
     @property
     def page_path(self) -> Path:
-        return Path(__file__).resolve().parent.parent / self.name / "page.py"
+        return EXPLORER / self.name / "page.py"
 
     @property
     def title_key(self) -> str:
