@@ -39,6 +39,13 @@ def smoothed(values: np.ndarray, window: int) -> np.ndarray:
     return (cumulative[idx] - cumulative[start]) / (idx - start)
 
 
+def _curve(x, log10_values, colour: str, width: float, name: str, group: str, **style) -> go.Scatter:
+    """One run's line (its finite points only), grouped in the legend with the run's other lines."""
+    x, y = _finite(x, log10_values)
+    style.setdefault("mode", "lines")
+    return go.Scatter(x=x, y=y, line=dict(color=colour, width=width), name=name, legendgroup=group, **style)
+
+
 def _layout(fig: go.Figure, title: str, x_label: str, y_label: str, height: int = 380) -> go.Figure:
     fig.update_layout(title=title, xaxis_title=x_label, yaxis_title=y_label, height=height, margin=MARGIN)
     fig.update_layout(legend=LEGEND_BELOW)
@@ -52,28 +59,10 @@ def fig_losses(runs: dict, chance: float, iterations: int, names: dict, t) -> go
     for kind, run in runs.items():
         colour = RUN_COLOURS[kind]
         its = np.arange(1, run.losses.size + 1)
-        x, y = _finite(its, _log10(smoothed(run.losses, window)))
+        train, test = t("training.fig.train", run=names[kind]), t("training.fig.test", run=names[kind])
+        fig.add_trace(_curve(its, _log10(smoothed(run.losses, window)), colour, 1, train, kind, opacity=0.6))
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line=dict(color=colour, width=1),
-                opacity=0.6,
-                name=t("training.fig.train", run=names[kind]),
-                legendgroup=kind,
-            )
-        )
-        x, y = _finite(run.test_iterations, _log10(run.test_losses))
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines+markers",
-                line=dict(color=colour, width=2.5),
-                name=t("training.fig.test", run=names[kind]),
-                legendgroup=kind,
-            )
+            _curve(run.test_iterations, _log10(run.test_losses), colour, 2.5, test, kind, mode="lines+markers")
         )
     fig.add_hline(y=float(np.log10(chance)), line=dict(color=CHANCE_COLOUR, dash="dash", width=2))
     fig.add_annotation(
@@ -95,30 +84,10 @@ def fig_grad_norms(runs: dict, clip: float, iterations: int, names: dict, t) -> 
     for kind, run in runs.items():
         colour = RUN_COLOURS[kind]
         its = np.arange(1, run.grad_norms.size + 1)
-        x, y = _finite(its, _log10(run.grad_norms))
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line=dict(color=colour, width=1),
-                opacity=0.5,
-                name=t("training.fig.before", run=names[kind]),
-                legendgroup=kind,
-            )
-        )
+        before, after = t("training.fig.before", run=names[kind]), t("training.fig.after", run=names[kind])
+        fig.add_trace(_curve(its, _log10(run.grad_norms), colour, 1, before, kind, opacity=0.5))
         if clip > 0:
-            x, y = _finite(its, _log10(run.clipped_norms))
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines",
-                    line=dict(color=colour, width=2),
-                    name=t("training.fig.after", run=names[kind]),
-                    legendgroup=kind,
-                )
-            )
+            fig.add_trace(_curve(its, _log10(run.clipped_norms), colour, 2, after, kind))
     if clip > 0:
         fig.add_hline(y=float(np.log10(clip)), line=dict(color=CHANCE_COLOUR, dash="dash", width=2))
     fig.update_xaxes(range=[0, iterations])
