@@ -13,6 +13,7 @@ from pathlib import Path
 # The options of .streamlit/config.toml that matter to a server (tests/test_packaging.py keeps them equal).
 SERVER_OPTIONS = {
     "runner.postScriptGC": "false",  # docs/streamlit.md, "postScriptGC"
+    "runner.magicEnabled": "false",  # no page relies on magic
     "client.showErrorDetails": "none",
     "client.toolbarMode": "viewer",
     "browser.gatherUsageStats": "false",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,45 @@ def test_every_view_folder_is_registered_and_has_its_rooms():
     for view in VIEWS:
         folder = ROOT / "explorer" / view.name
         assert (folder / "page.py").is_file() and (folder / "locales" / "en.json").is_file(), view.name
+
+
+def test_no_figure_chooses_its_own_template():
+    """explorer/shared/frozen.py serves every figure with the one default template, shared: a figure
+    module may leave the template out or empty it (template={}), never name another one."""
+    chosen = re.compile(r"(?<![A-Za-z_])template\s*=\s*(?!\{\})")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "explorer").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if path.name != "frozen.py"
+        and (chosen.search(line) or "update_layout(template" in line or "templates.default" in line)
+    ]
+    assert offenders == []
+
+
+def _bare_expressions(body: list[ast.stmt]):
+    """Expression statements magic would look at: module level and inside blocks, not in functions or classes."""
+    for node in body:
+        if isinstance(node, ast.Expr):
+            yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            yield from _bare_expressions(getattr(node, field, None) or [])
+        for handler in getattr(node, "handlers", None) or []:
+            yield from _bare_expressions(handler.body)
+
+
+def test_no_page_relies_on_streamlit_magic():
+    """.streamlit/config.toml turns magic off: every bare expression of a page must be a call (magic
+    never writes a call's value) or the module docstring, so that turning it off hides nothing."""
+    pages = [ROOT / "app.py", ROOT / "explorer" / "app.py", *sorted((ROOT / "explorer").glob("*/page.py"))]
+    offenders = []
+    for path in pages:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in _bare_expressions(tree.body):
+            docstring = node is tree.body[0] and isinstance(node.value, ast.Constant)
+            if not docstring and not isinstance(node.value, ast.Call):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+    assert "magicEnabled = false" in (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")

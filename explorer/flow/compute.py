@@ -1,11 +1,16 @@
 """Cached compute of the gradient-flow view.
 
 Keys are small frozen settings; entries are bounded (shared by all sessions).
+
+functools.lru_cache, not st.cache_data: this is the page a whole class reruns, and Streamlit's
+cache hashes every argument with its own hasher at every call (a Problem through its fields),
+about 6% of a cached rerun's server time measured with py-spy; a frozen dataclass hashes as a
+tuple in microseconds. The entries are shared objects: pages only read them.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+from functools import lru_cache
 
 from bptt_core import Problem
 from explorer.flow import figures as figs
@@ -38,12 +43,12 @@ def flow_problems(settings: ProblemSettings, flow: FlowSettings) -> tuple[Proble
     return settings.problem(steps), second
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@lru_cache(maxsize=256)
 def flow_report(problem: Problem, with_band: bool, cell: str = "rnn") -> FlowReport:
     return gradient_flow(problem, with_band=with_band, cell=cell)
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@lru_cache(maxsize=128)
 def flow_figures(
     lang: str,
     problem: Problem,
@@ -54,8 +59,8 @@ def flow_figures(
 ) -> dict:
     """The view's figures for one language, built once and shared read-only by every session.
 
-    cache_resource, not cache_data: unpickling a plotly Figure re-validates it, which costs
-    more than building it. Frozen (explorer/shared/frozen.py): st.plotly_chart converts a figure
+    Shared, never copied: unpickling a plotly Figure re-validates it, which costs more than
+    building it. Frozen (explorer/shared/frozen.py): st.plotly_chart converts a figure
     to a dict at every rerun; a frozen one hands out the dict it computed once.
     """
     report, t = flow_report(problem, with_band), translator(lang)

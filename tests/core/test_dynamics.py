@@ -87,6 +87,14 @@ def test_scaled_identity_exponents_and_map_are_exact_far_outside_float64(a):
     assert np.max(np.abs(influence[lower] - lag[lower] * np.log10(a))) < 1e-9
 
 
+@pytest.mark.parametrize("a", [1e-40, 1e-5, 0.5, 3.0])
+def test_top_exponent_alone_is_exact_whether_batched_or_redone_step_by_step(a):
+    """k = 1 normalises every few steps; a^8 = 1e-320 leaves float64's normal range, so that
+    batch is redone one step at a time: either way lambda_1 = log10 a exactly."""
+    model, result = run("rnn", 3, 50, rho=a, activation="linear", init="identity")
+    np.testing.assert_allclose(lyapunov_log10_exponents(model, result, k=1), np.log10(a), rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize("rho", [0.7, 1.0, 1.6])
 def test_orthogonal_times_rho_has_every_exponent_log10_rho(rho):
     model, result = run("rnn", 6, 400, rho=rho, activation="linear", init="orthogonal")
