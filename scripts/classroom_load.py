@@ -8,7 +8,7 @@ wait is the latency reported (p50, p95, p99), with errors and the servers' memor
 
     python scripts/classroom_load.py                  # 60 students, 60 s, one server started here
     python scripts/classroom_load.py -n 60 -d 30 --no-gc-off   # with runner.postScriptGC=true
-    python scripts/classroom_load.py --servers 2      # two servers, students pinned round-robin
+    python scripts/classroom_load.py --servers 4      # four servers, students pinned round-robin
     python scripts/classroom_load.py -n 200 --think 3 8 --url http://127.0.0.1:8500/   # a running class
 
 --url drives a class already served by scripts/serve_class.sh through its proxy: each student
@@ -413,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         "loopback only; starts no server",
     )
     args = parser.parse_args(argv)
-    if not 1 <= args.servers <= 4:
-        parser.error("servers must be 1..4")
+    if not 1 <= args.servers <= 8:
+        parser.error("servers must be 1..8")
     if not 1 <= args.students <= 500 or not 0 < args.duration <= 600:
         parser.error("students must be 1..500 and duration 0..600 s")
     think = tuple(args.think)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Serve a whole class from this machine: N `streamlit run app.py` processes behind HAProxy, one URL.
 #
-#   bash scripts/serve_class.sh 2                 # 2 processes (one per core), class URL http://127.0.0.1:8500/
-#   bash scripts/serve_class.sh 2 --bind 0.0.0.0  # reachable from the classroom network on port 8500
+#   bash scripts/serve_class.sh                   # two processes per core, class URL http://127.0.0.1:8500/
+#   bash scripts/serve_class.sh 4 --bind 0.0.0.0  # 4 processes, reachable from the classroom network on port 8500
 #   bash scripts/serve_class.sh 4 --port 9000 --app-port 9601 -- --theme.base=dark
 #
 # Options: --port P (the class's port, default 8500), --app-port Q (processes listen on Q, Q+1, ...,
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python}"
-processes=2
+processes=$((2 * $(nproc)))  # two per core (docs/serving.md, "Measured")
 port="${BPTT_PORT:-8500}"
 app_port="${BPTT_APP_PORT:-8601}"
 bind="${BPTT_BIND_ADDR:-127.0.0.1}"
@@ -128,7 +128,7 @@ host=$bind
 [[ $bind == 0.0.0.0 ]] && host=$(hostname -I 2>/dev/null | awk '{print $1}')
 echo "serve_class.sh: $processes processes on 127.0.0.1:${app_ports[0]}..${app_ports[-1]}, run directory $run_dir"
 echo "Class URL: http://${host:-127.0.0.1}:$port/"
-((processes > $(nproc))) && echo "serve_class.sh: note: $processes processes on $(nproc) cores (one process uses one core)"
+((processes > 2 * $(nproc))) && echo "serve_class.sh: note: $processes processes on $(nproc) cores (two per core serve a class best)"
 echo "Press Ctrl-C to stop."
 
 # Until a signal, or until any process dies (then stop the rest: half a class is worse than a clear error).

@@ -2,7 +2,7 @@
 
 Every cell module provides NAME, CELL_PARAMS, state_size, hidden_of,
 state_grad_from_hidden, step_forward, forward, step_backward, step_param_grads,
-backward, rmul_jacobian, jacobians and recurrent_matrix_of. Adding a cell means
+backward, rmul_jacobian, lmul_jacobian, jacobians and recurrent_matrix_of. Adding a cell means
 adding one module and one entry below.
 """
 

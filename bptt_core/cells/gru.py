@@ -353,6 +353,14 @@ def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
     return (np.tile(p, 3) * cache.d[:, t - 1, None]) @ cache.model.W_h + p * z
 
 
+def lmul_jacobian(q: np.ndarray, cache: Cache, t: int) -> np.ndarray:
+    """q: (N, H, k) -> J_t @ q = z_t * q + sum_gates diag(d_gate) W_h,gate q (one GEMM with W_h)."""
+    n, hidden = q.shape[0], cache.model.hidden_size
+    z = cache.gates[:, t - 1, hidden : 2 * hidden, None]
+    through_gates = cache.d[:, t - 1, :, None] * (cache.model.W_h @ q)  # (N, 3H, k): diag(d_gate) W_gate q
+    return through_gates.reshape(n, 3, hidden, -1).sum(axis=1) + z * q
+
+
 def jacobians(cache: Cache, t_first: int, t_last: int) -> np.ndarray:
     """Explicit J_t for t = t_first..t_last: (N, m, H, H)."""
     hidden = cache.model.hidden_size

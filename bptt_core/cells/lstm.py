@@ -355,6 +355,20 @@ def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
     return out
 
 
+def lmul_jacobian(q: np.ndarray, cache: Cache, t: int) -> np.ndarray:
+    """q: (N, 2H, k) -> J_t @ q (J_t as in rmul_jacobian), one GEMM with W_h, no 2H x 2H Jacobian built."""
+    n, hidden = q.shape[0], cache.model.hidden_size
+    q_h, q_c = q[:, :hidden], q[:, hidden:]
+    d = cache.d[:, t - 1].reshape(n, 2, 4, hidden, 1)  # dh_t/dz_t and dc_t/dz_t, per gate
+    wq = (cache.model.W_h @ q_h).reshape(n, 1, 4, hidden, -1)  # W_gate q_h
+    to_h, to_c = (d * wq).sum(axis=2).transpose(1, 0, 2, 3)  # sum over gates of diag(d_gate) W_gate q_h
+    f, through_c = _cell_path(cache, t)
+    out = np.empty_like(q)
+    out[:, :hidden] = to_h + (through_c * f)[..., None] * q_c  # + dh_t/dc_{t-1} q_c
+    out[:, hidden:] = to_c + f[..., None] * q_c  # + dc_t/dc_{t-1} q_c
+    return out
+
+
 def _cell_path(cache: Cache, t: int) -> tuple[np.ndarray, np.ndarray]:
     """f_t (N, H) and dh_t/dc_t = o_t tanh'(c_t) (N, H)."""
     hidden = cache.model.hidden_size

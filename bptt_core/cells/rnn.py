@@ -206,6 +206,14 @@ def rmul_jacobian(p: np.ndarray, cache: Cache, t: int) -> np.ndarray:
     return (p * cache.d[:, t - 1, None, :]) @ cache.model.W_h
 
 
+def lmul_jacobian(q: np.ndarray, cache: Cache, t: int) -> np.ndarray:
+    """q: (N, S, k) -> J_t @ q, the tangent vectors pushed forward through step t.
+
+    J_t q = diag(f'(a_t)) (W_h q): one GEMM per step, no S x S Jacobian built.
+    """
+    return cache.d[:, t - 1, :, None] * (cache.model.W_h @ q)  # d_t * (W_h q)
+
+
 def jacobians(cache: Cache, t_first: int, t_last: int) -> np.ndarray:
     """Explicit J_t for t = t_first..t_last: (N, m, S, S)."""
     d = cache.d[:, t_first - 1 : t_last]

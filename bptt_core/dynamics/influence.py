@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cells import cell_module
-from .tangent import start_frame, step_jacobians
+from .tangent import start_frame
 
 # The default rank fits the map into a budget of CPU time, from a cost model measured on this
 # machine (docs/dynamics.md): per (t, s) block of r rows and state size S, the row product takes
@@ -51,8 +51,8 @@ def _row_frames(cell, cache, n: int, steps: int, size: int, rank: int) -> np.nda
     q = np.broadcast_to(start_frame(size, rank), (n, size, rank)).copy()
     frames[:, 0] = q
     with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
-        for t, jac in step_jacobians(cell, cache, steps):
-            q, _ = np.linalg.qr(jac @ q)  # J_t Q_{t-1} = Q_t R_t
+        for t in range(1, steps + 1):
+            q, _ = np.linalg.qr(cell.lmul_jacobian(q, cache, t))  # J_t Q_{t-1} = Q_t R_t
             frames[:, t] = q
     return frames
 

@@ -1,18 +1,14 @@
-"""Shared pieces of the dynamics view (docs/dynamics.md): the fixed start frame and the forward Jacobians.
+"""Shared pieces of the dynamics code (docs/dynamics.md): the fixed start frame and log10 |x|.
 
-Everything here propagates tangent vectors FORWARD, v <- J_t v, which needs J_t itself (the
-cells' rmul_jacobian multiplies from the other side); the explicit J_t come in chunks from
-the cell's public jacobians(cache, t_first, t_last).
+The dynamics code propagates tangent vectors FORWARD, v <- J_t v, with each cell's
+lmul_jacobian(q, cache, t) (one GEMM with W_h a step; no S x S Jacobian is built).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 
 _FRAME_SEED = 19800101  # Benettin et al. 1980: any fixed generic frame will do
-_CHUNK = 64  # steps of explicit Jacobians held in memory at once
 
 
 def start_frame(size: int, k: int) -> np.ndarray:
@@ -24,15 +20,6 @@ def start_frame(size: int, k: int) -> np.ndarray:
     q, r = np.linalg.qr(np.random.default_rng(_FRAME_SEED).standard_normal((size, size)))
     q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
     return q[:, :k]
-
-
-def step_jacobians(cell, cache, steps: int) -> Iterator[tuple[int, np.ndarray]]:
-    """(t, J_t) for t = 1..T in order; J_t: (N, S, S) = ds_t/ds_{t-1}."""
-    for first in range(1, steps + 1, _CHUNK):
-        last = min(first + _CHUNK - 1, steps)
-        block = cell.jacobians(cache, first, last)  # (N, m, S, S)
-        for i in range(last - first + 1):
-            yield first + i, block[:, i]
 
 
 def log10_abs(x: np.ndarray) -> np.ndarray:

@@ -19,6 +19,8 @@ PLOT_CONFIG = {
 
 # Streamlit 1.67 draws st.metric's value and label on one line with an ellipsis ("vanishi…"): let them
 # wrap instead, and size the value with the viewport so that a six-column row still fits at 1024 px.
+# Metrics in a horizontal container (the flow view's row) share its width equally, as columns would,
+# and wrap onto a second line only below 4.5rem each (a phone).
 METRIC_CSS = """
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
@@ -27,6 +29,9 @@ METRIC_CSS = """
 [data-testid="stMetricValue"] { font-size: clamp(1.05rem, 1.9vw, 2.1rem) !important; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) {
+  flex: 1 1 0 !important; min-width: 4.5rem;
 }
 """
 

@@ -57,3 +57,34 @@ def test_no_chart_title_under_a_toolbar_on_a_phone(server, sized, output_dir):
             covered[path] = found
         page.screenshot(path=str(output_dir / f"phone{path.replace('/', '_')}.png"), full_page=True)
     assert not covered
+
+
+def metric_boxes(page) -> list[dict]:
+    metrics = page.locator('[data-testid="stMetric"]')
+    return [metrics.nth(i).bounding_box() for i in range(metrics.count())]
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_flow_metrics_share_one_row_equally(server, sized, output_dir, width):
+    """The flow view's metrics are one horizontal container (fewer messages than st.columns): on a
+    laptop they still sit on one line with equal widths, as the columns did."""
+    page = sized(width, 800)
+    open_page(page, server.url(f"/?lang=ko&{SMALL}"))
+    boxes = metric_boxes(page)
+    page.screenshot(path=str(output_dir / f"flow_metrics_w{width}.png"))
+    assert len(boxes) == 6
+    assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row
+    widths = [box["width"] for box in boxes]
+    assert max(widths) - min(widths) < 2, widths  # equal shares
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(boxes, boxes[1:])), boxes  # no overlap
+
+
+def test_the_flow_metrics_wrap_on_a_phone(server, sized, output_dir):
+    """At 390 px the six metrics wrap onto two lines (not six stacked ones), none of them cut."""
+    page = sized(390, 844, is_mobile=True, has_touch=True)
+    open_page(page, server.url(f"/?lang=ko&{SMALL}"))
+    boxes = metric_boxes(page)
+    page.screenshot(path=str(output_dir / "flow_metrics_phone.png"), full_page=True)
+    assert len(boxes) == 6 and len({round(box["y"]) for box in boxes}) == 2, boxes
+    assert all(box["x"] + box["width"] <= 390 for box in boxes), boxes
+    assert not truncated_metrics(page)

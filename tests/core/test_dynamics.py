@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import bptt_core
+from bptt_core.activations import get_activation
 from bptt_core.bptt import bptt
 from bptt_core.cells import CELLS
 from bptt_core.cells.rnn import init_rnn
@@ -268,3 +269,21 @@ def test_edge_has_chi_one_and_moves_right_with_input(activation):
     chi = mean_field_chi(0.9 * rho, scales, activation)
     np.testing.assert_allclose(chi, 1.0, atol=1e-8)
     assert np.all(np.diff(rho) >= -1e-12)  # input noise pushes the edge to larger rho (or leaves it)
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_lmul_jacobian_is_the_directional_derivative_of_one_step(num, cell):
+    """J_t q from lmul_jacobian against centred differences of step_forward along each column of q."""
+    model, result = run(cell, 4, 6, rho=1.1, n=2, seed=3)
+    mod, cache = CELLS[cell], result.cache
+    act = get_activation(model.activation) if cell == "rnn" else None
+    q = np.random.default_rng(4).standard_normal((2, mod.state_size(model), 3))
+    eps = 1e-6
+    for t in range(1, 7):
+        pushed = mod.lmul_jacobian(q, cache, t)  # (N, S, k)
+        s_prev, x_t = cache.states[:, t - 1], cache.xs[:, t - 1]
+        for j in range(q.shape[2]):
+            up = mod.step_forward(model, act, x_t, s_prev + eps * q[:, :, j])[0]
+            down = mod.step_forward(model, act, x_t, s_prev - eps * q[:, :, j])[0]
+            assert num.rel_error(pushed[:, :, j], (up - down) / (2 * eps)) < 1e-6, (t, j)
+        np.testing.assert_allclose(pushed, mod.jacobians(cache, t, t)[:, 0] @ q, rtol=1e-12, atol=1e-14)

@@ -11,7 +11,7 @@ from explorer.flow.report import gradient_flow
 from explorer.flow.settings import SAME, FlowSettings, SameOrRhoField
 from explorer.shared.budget import FLOW_BUDGET, jacobian_chain_cost
 from explorer.shared.i18n import translate
-from explorer.shared.settings import ProblemSettings
+from explorer.shared.settings import ProblemSettings, specs
 
 
 @pytest.mark.parametrize(
@@ -40,6 +40,14 @@ def test_same_means_the_first_setting():
     second = FlowSettings(compare=True, rho2="0.90", act2="tanh").second(first)
     assert (second.rho, second.activation, second.steps) == (0.9, "tanh", first.steps)
     assert FlowSettings(compare=True, cell2="lstm").differs(first)
+
+
+def test_every_value_the_sliders_offer_is_computed_in_full():
+    """The sliders' corner (largest T and H) fits the flow view's budget: no slider value is cut."""
+    ranges = {name: spec for name, _, spec, _ in specs(ProblemSettings)}
+    corner = ProblemSettings(steps=ranges["steps"].hi, hidden=ranges["hidden"].hi)
+    assert flow_steps(corner, FlowSettings()) == corner.steps == 2000
+    assert flow_steps(corner, FlowSettings(compare=True, rho2="0.50")) < corner.steps  # a second chain: capped
 
 
 def test_the_lstm_comparison_is_paid_for_in_the_budget():

@@ -98,8 +98,8 @@ def test_the_band_is_described_only_when_drawn(pages):
 
 
 def test_a_capped_t_is_said_next_to_the_charts(pages):
-    """/?T=2000&H=256 computes fewer steps: the notice names both numbers, and sits just above the charts."""
-    at = pages.run("flow", T="2000", H="256")
+    """/?T=2000&H=256&band=true computes fewer steps: the notice names both numbers, just above the charts."""
+    at = pages.run("flow", T="2000", H="256", band="true")
     pages.assert_healthy(at)
     info = [e.value for e in at.info]
     spec = pages.chart_spec(at, "flow_jac")
