@@ -5,6 +5,8 @@ Every page, both languages; screenshots under test-output/browser/ (look at them
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.browser.harness import covered_titles, open_page, page_paths, truncated_metrics
@@ -76,7 +78,7 @@ def test_the_flow_metrics_share_one_row_equally(server, sized, output_dir, width
     assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row
     widths = [box["width"] for box in boxes]
     assert max(widths) - min(widths) < 2, widths  # equal shares
-    assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(boxes, boxes[1:])), boxes  # no overlap
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in pairwise(boxes)), boxes  # no overlap
 
 
 def test_the_flow_metrics_wrap_on_a_phone(server, sized, output_dir):
