@@ -1,4 +1,5 @@
 """Issue 10, items 8 and 13: metric values never cut at 1024 px; no chart title under a toolbar at 390 px.
+Issue 13: the flow view's metrics row (one horizontal container) keeps equal shares, and wraps on a phone.
 
 Every page, both languages; screenshots under test-output/browser/ (look at them).
 """
