@@ -57,35 +57,26 @@ def _top_exponent(push, q: np.ndarray, steps: int) -> np.ndarray:
     growth leaves _SAFE (a factor past 1e280 either way, where float64 would soon run out) is redone
     one step at a time, so nothing overflows or underflows that the step-by-step method would not.
     """
-    total = np.zeros((q.shape[0], 1))
-    batch: list[int] = []  # the steps t pushed since the last normalisation
 
-    def flush(q: np.ndarray) -> np.ndarray:
+    def advance(q: np.ndarray, batch: range) -> tuple[np.ndarray, np.ndarray]:
+        """q pushed through the batch's steps and normalised, and log10 of its growth (N, 1)."""
         z = q
         for t in batch:
             z = push(z, t)
         norm = np.linalg.norm(z, axis=1)  # (N, 1)
         if np.all((norm >= _SAFE[0]) & (norm <= _SAFE[1])):
-            pieces = [norm]
-        else:  # step by step: each step's own norm (an exact zero gives -inf, as it should)
-            pieces, z = [], q
-            for t in batch:
-                z = push(z, t)
-                norm = np.linalg.norm(z, axis=1)
-                pieces.append(norm)
-                z = z / np.where(norm > 0, norm, 1.0)[:, None, :]
-            norm = np.ones_like(norm)
-        nonlocal total
-        for piece in pieces:
-            total = total + log10_abs(piece)
-        batch.clear()
-        return z / np.where(norm > 0, norm, 1.0)[:, None, :]
+            return z / np.where(norm > 0, norm, 1.0)[:, None, :], log10_abs(norm)
+        growth, z = np.zeros_like(norm), q  # step by step: each step's own norm (an exact zero gives -inf)
+        for t in batch:
+            z = push(z, t)
+            norm = np.linalg.norm(z, axis=1)
+            growth = growth + log10_abs(norm)
+            z = z / np.where(norm > 0, norm, 1.0)[:, None, :]
+        return z, growth
 
+    total = np.zeros((q.shape[0], 1))
     with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
-        for t in range(1, steps + 1):
-            batch.append(t)
-            if len(batch) == _BATCH:
-                q = flush(q)
-        if batch:
-            q = flush(q)
+        for first in range(1, steps + 1, _BATCH):  # steps first .. first + _BATCH - 1
+            q, growth = advance(q, range(first, min(first + _BATCH, steps + 1)))
+            total = total + growth
     return total / steps

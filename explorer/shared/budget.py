@@ -8,6 +8,8 @@ the first steps that fit and says so next to its charts.
 
 from __future__ import annotations
 
+from explorer.shared.settings import ProblemSettings, specs
+
 WORK_BUDGET = 1.1e9
 # Python's own work per step and cell (the loops of forward, backward and the norms), in the
 # same units: about one 70 x 70 GEMM. It bounds long sequences of small matrices.
@@ -34,7 +36,8 @@ def jacobian_chain_cost(state_size: int, cells: int = 1, svd: bool = False) -> f
 # page (benchmarks/worst_links.py). The band (an SVD a step, counted as 16 GEMMs) and a compared LSTM
 # (2H x 2H, about three chain steps) are counted at their own cost: past this budget the view computes
 # the first steps that fit and says so next to its charts. tests/views/flow checks the corner.
-FLOW_BUDGET = 2000 * jacobian_chain_cost(256)
+_SLIDERS = {name: spec for name, _, spec, _ in specs(ProblemSettings)}  # the sidebar's ranges, defined once
+FLOW_BUDGET = _SLIDERS["steps"].hi * jacobian_chain_cost(_SLIDERS["hidden"].hi)
 
 
 def backward_sweeps_cost(hidden: int, sweeps: int) -> float:
