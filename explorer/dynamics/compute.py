@@ -8,7 +8,8 @@ import streamlit as st
 
 from bptt_core import Problem
 from explorer.dynamics import report
-from explorer.shared.budget import WORK_BUDGET, affordable_steps, jacobian_chain_cost
+from explorer.dynamics.settings import DYNAMICS_RANGE
+from explorer.shared.budget import WORK_BUDGET, jacobian_chain_cost, steps_within
 from explorer.shared.settings import ProblemSettings
 
 # The influence map propagates r rows per target through every step back: T^2 / 2 blocks of
@@ -42,7 +43,12 @@ def influence_rank(steps: int, size: int, cell: str = "rnn") -> int:
 
 
 def exponent_steps(settings: ProblemSettings, cell: str) -> int:
-    return affordable_steps(settings.steps, jacobian_chain_cost(state_size(settings, cell)))
+    """All of T inside the page's range; past it, the steps the range corner's chain pays for."""
+
+    def cost(hidden: int) -> float:
+        return jacobian_chain_cost(2 * hidden if cell == "lstm" else hidden)
+
+    return steps_within(settings.steps, settings.hidden, DYNAMICS_RANGE, cost)
 
 
 def phase_grid_size(settings: ProblemSettings, grid: int) -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.shared.fields import ChoiceField, IntField
-from explorer.shared.settings import setting
+from explorer.shared.ranges import Range
+from explorer.shared.settings import ProblemSettings, setting
 
 CELLS = ("rnn", "lstm", "gru")
 MAX_EXPONENTS = 8
@@ -21,3 +22,12 @@ class DynamicsSettings:
     cell: str = setting("rnn", "dcell", ChoiceField(CELLS))
     exponents: int = setting(4, "lyk", IntField(1, MAX_EXPONENTS))
     grid: int = setting(24, "grid", IntField(8, MAX_GRID))
+
+
+# Eight exponents of the LSTM's 2H state over T = 2000 steps take 1.4 s at H = 192 and 2.8 s at
+# H = 256 here (the GRU 2.7 s; benchmarks/worst_links.py, 2026-12-06).
+DYNAMICS_RANGE = Range(hidden=192, reason="dynamics.range")
+
+
+def ranges(problem: ProblemSettings, dynamics: DynamicsSettings) -> Range:
+    return DYNAMICS_RANGE

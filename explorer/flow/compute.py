@@ -15,8 +15,8 @@ from functools import lru_cache
 from bptt_core import Problem
 from explorer.flow import figures as figs
 from explorer.flow.report import FlowReport, gradient_flow
-from explorer.flow.settings import FlowSettings
-from explorer.shared.budget import FLOW_BUDGET, affordable_steps, jacobian_chain_cost
+from explorer.flow.settings import FlowSettings, ranges
+from explorer.shared.budget import jacobian_chain_cost, steps_within
 from explorer.shared.frozen import freeze
 from explorer.shared.i18n import translator
 from explorer.shared.settings import ProblemSettings
@@ -28,12 +28,17 @@ def state_size(hidden: int, cell: str) -> int:
 
 
 def flow_steps(settings: ProblemSettings, flow: FlowSettings) -> int:
-    """T capped by the work budget: the band costs two SVDs a step; a compared setting adds its own chain."""
-    cost = jacobian_chain_cost(settings.hidden, svd=settings.band)
-    if flow.compare and flow.differs(settings):
-        # the LSTM's 2H x 2H Jacobians are built from four gate blocks: about three chain steps each (measured)
-        cost += (3 if flow.cell2 == "lstm" else 1) * jacobian_chain_cost(state_size(settings.hidden, flow.cell2))
-    return affordable_steps(settings.steps, cost, FLOW_BUDGET)
+    """T, all of it inside the page's range; past it, capped to the work of the range's corner."""
+    compared = flow.compare and flow.differs(settings)
+
+    def cost(hidden: int) -> float:  # the band adds an SVD a step; a compared setting its own chain
+        work = jacobian_chain_cost(hidden, svd=settings.band)
+        if compared:
+            # the LSTM's 2H x 2H Jacobians are built from four gate blocks: about three chain steps each (measured)
+            work += (3 if flow.cell2 == "lstm" else 1) * jacobian_chain_cost(state_size(hidden, flow.cell2))
+        return work
+
+    return steps_within(settings.steps, settings.hidden, ranges(settings, flow), cost)
 
 
 def flow_problems(settings: ProblemSettings, flow: FlowSettings) -> tuple[Problem, Problem | None]:

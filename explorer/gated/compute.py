@@ -7,14 +7,21 @@ import streamlit as st
 from bptt_core import Problem
 from bptt_core.export import torch_npz
 from explorer.gated.report import GatedReport, gated_flow, gated_models
-from explorer.shared.budget import affordable_steps, jacobian_chain_cost
+from explorer.gated.settings import GATED_RANGE
+from explorer.shared.budget import jacobian_chain_cost, steps_within
 from explorer.shared.settings import ProblemSettings
 
 
 def gated_problem(settings: ProblemSettings) -> Problem:
-    """T capped to the work budget: three cells run, the LSTM's state Jacobian is 2H x 2H."""
-    cost = sum(jacobian_chain_cost(size) for size in (settings.hidden, 2 * settings.hidden, settings.hidden))
-    return settings.problem(affordable_steps(settings.steps, cost))
+    """All of T inside the page's range; past it, T capped to the range corner's work.
+
+    Three cells run a step, and the LSTM's state Jacobian is 2H x 2H.
+    """
+
+    def cost(hidden: int) -> float:
+        return sum(jacobian_chain_cost(size) for size in (hidden, 2 * hidden, hidden))
+
+    return settings.problem(steps_within(settings.steps, settings.hidden, GATED_RANGE, cost))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -1,14 +1,17 @@
-"""The one work-budget model of the app: a guard against links that ask for more than a rerun may cost.
+"""The one work-budget model of the app: a guard against settings that ask for more than a rerun may cost.
 
 Work is counted in multiply-adds of one H x H GEMM per step and state (H^3), plus a fixed
-per-step Python overhead. WORK_BUDGET is what one view's computation may cost (about a second
-here, measured with benchmarks/worst_links.py); a view that cannot afford every step computes
-the first steps that fit and says so next to its charts.
+per-step Python overhead. Each page's T and H sliders stop where its worst setting still takes
+at most 2 s here (explorer/shared/ranges.py); its budget is the work of that corner
+(steps_within), so inside the range nothing is cut. WORK_BUDGET (about a second) bounds the
+parts whose size is not a slider: the truncation view's per-path norms, the phase grid.
 """
 
 from __future__ import annotations
 
-from explorer.shared.settings import ProblemSettings, specs
+from collections.abc import Callable
+
+from explorer.shared.ranges import Range
 
 WORK_BUDGET = 1.1e9
 # Python's own work per step and cell (the loops of forward, backward and the norms), in the
@@ -30,14 +33,13 @@ def jacobian_chain_cost(state_size: int, cells: int = 1, svd: bool = False) -> f
     return cells * (state_size**3 * (16 if svd else 1) + STEP_OVERHEAD)
 
 
-# The flow view's budget: its sliders' corner, T = 2000 at H = 256, in full (no band, no compare).
-# Its chain of norms is at the floor of T GEMMs (docs/norms.md) and its other curves take O(T H^2),
-# so that corner is the slowest link the sliders offer: 1.7 s for the report here, about 2 s for the
-# page (benchmarks/worst_links.py). The band (an SVD a step, counted as 16 GEMMs) and a compared LSTM
-# (2H x 2H, about three chain steps) are counted at their own cost: past this budget the view computes
-# the first steps that fit and says so next to its charts. tests/views/flow checks the corner.
-_SLIDERS = {name: spec for name, _, spec, _ in specs(ProblemSettings)}  # the sidebar's ranges, defined once
-FLOW_BUDGET = _SLIDERS["steps"].hi * jacobian_chain_cost(_SLIDERS["hidden"].hi)
+def steps_within(steps: int, hidden: int, span: Range, cost: Callable[[int], float]) -> int:
+    """T capped to the work of the page's range corner (span.steps steps at H = span.hidden).
+
+    cost(H): the page's work per step, growing with H. Inside the range every step is computed;
+    only a setting past the sliders' maxima is cut, to the steps the corner's work pays for.
+    """
+    return affordable_steps(steps, cost(hidden), span.steps * cost(span.hidden))
 
 
 def backward_sweeps_cost(hidden: int, sweeps: int) -> float:

@@ -68,18 +68,68 @@ def _draw_choice(t, spec: ChoiceField, label: str, key: str, default: str, help_
     return value
 
 
-def draw(cls, t, prefix: str = "settings"):
-    """Draw one widget per field of cls (those a `show=` link keeps); return the settings instance."""
+def within(key: str, spec: IntField, limit: int, default: int) -> IntField:
+    """spec with its maximum lowered to limit; a value above it (a link, a page switch) set to limit.
+
+    The value asked for is remembered: on a page whose range holds it again, a slider nobody moved in
+    between gets it back (a class goes from the flow view at H = 256 to the gated view and back).
+    """
+    narrowed = IntField(spec.lo, min(spec.hi, limit), spec.widget)
+    value = st.session_state.get(key, default)
+    asked, lowered_to = st.session_state.get(f"_asked_{key}", (None, None))
+    if value != lowered_to:  # moved since, or never lowered: nothing to give back
+        st.session_state.pop(f"_asked_{key}", None)
+    elif asked <= narrowed.hi:
+        st.session_state.pop(f"_asked_{key}", None)
+        value = asked
+    if value > narrowed.hi:
+        st.session_state[f"_asked_{key}"] = (asked if value == lowered_to else value, narrowed.hi)
+        st.session_state.setdefault(CLAMPED, []).append((key, value, narrowed.hi))
+        value = narrowed.hi
+    # Always through session state: the slider's identity includes its maximum, so on a page with
+    # another range it is a new widget, which takes its value from here.
+    st.session_state[key] = value
+    return narrowed
+
+
+def _draw_ranged(spec: IntField, label: str, key: str, default: int, help_text: str) -> int:
+    """A slider whose maximum depends on the page: not bound to the URL, written into it instead.
+
+    A bound widget with a new maximum is seeded from the URL (which may hold a value above it, so
+    Streamlit drops it) and does not write a value set through session state back into the URL; an
+    unbound one takes session state's value, and links.keep_in_url writes it on every run.
+    """
+    value = st.slider(label, spec.lo, spec.hi, step=1, key=key, help=help_text)
+    links.keep_in_url(key, value, default)
+    return value
+
+
+CLAMPED = "_range_clamped"  # [(url key, value asked, value used)] of this run: the frame names them
+
+
+def draw(cls, t, prefix: str = "settings", limits: dict[str, int] | None = None, limit_note: str = ""):
+    """Draw one widget per field of cls (those a `show=` link keeps); return the settings instance.
+
+    limits: {field: maximum} for integer fields, the page's range (explorer/shared/ranges.py);
+    limit_note: a caption saying why, drawn under the last of those sliders.
+    """
     links.check_link(cls)
     values = {}
     for name, key, spec, default in specs(cls):
+        ranged = bool(limits) and name in limits
+        if ranged:
+            spec = within(key, spec, limits[name], default)
         if not is_shown(key):  # hidden by a presentation link: the link's value, still in the URL
             values[name] = st.session_state.get(key, default)
             links.keep_in_url(key, values[name], default)
             continue
         label, help_text = t(f"{prefix}.{name}"), t(f"{prefix}.{name}.help")
         common = dict(key=key, bind="query-params", help=help_text)
-        if isinstance(spec, IntField) and spec.widget == "number":
+        if ranged:
+            values[name] = _draw_ranged(spec, label, key, default, help_text)
+            if limit_note and name == list(limits)[-1]:
+                st.caption(limit_note)
+        elif isinstance(spec, IntField) and spec.widget == "number":
             values[name] = st.number_input(label, spec.lo, spec.hi, default, 1, **common)
         elif isinstance(spec, IntField):
             values[name] = st.slider(label, spec.lo, spec.hi, default, 1, **common)

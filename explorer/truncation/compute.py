@@ -12,20 +12,24 @@ import streamlit as st
 
 from bptt_core import Problem
 from bptt_core.truncation import PAIR_STEP_LIMIT
-from explorer.shared.budget import WORK_BUDGET, affordable_steps, backward_sweeps_cost, jacobian_chain_cost
+from explorer.shared.budget import WORK_BUDGET, backward_sweeps_cost, jacobian_chain_cost, steps_within
 from explorer.shared.settings import ProblemSettings
 from explorer.truncation.report import AGREEMENT_POINTS, agreement_report, chosen_report, spread_report
-from explorer.truncation.settings import MAX_SEEDS, TruncationSettings
+from explorer.truncation.settings import MAX_SEEDS, TRUNCATION_RANGE, TruncationSettings
 
-STEP_CAP = 200  # the path-mask heatmap draws T^2 cells: beyond this it stops being readable
+STEP_CAP = TRUNCATION_RANGE.steps  # the path-mask heatmap draws T^2 cells: beyond this it stops being readable
 PATH_COST = 2.8  # one path of the per-path norms (O(T^2) of them) costs about 2.8 backward steps (measured)
 SWEEPS = 2 * AGREEMENT_POINTS + MAX_SEEDS + 4  # TBPTT(k, 2k) sweeps ~2T steps per k; the budget assumes the most seeds
 
 
 def page_steps(settings: ProblemSettings) -> int:
-    """T for the whole page: the sidebar's T, capped by the mask size and the budget of this view's sweeps."""
-    steps = affordable_steps(settings.steps, jacobian_chain_cost(settings.hidden))
-    return min(STEP_CAP, affordable_steps(steps, backward_sweeps_cost(settings.hidden, SWEEPS)))
+    """T for the whole page: all of it inside the range; past it, what the range corner's sweeps pay for."""
+    steps = min(STEP_CAP, settings.steps)
+
+    def cost(hidden: int) -> float:
+        return jacobian_chain_cost(hidden) + backward_sweeps_cost(hidden, SWEEPS)
+
+    return steps_within(steps, settings.hidden, TRUNCATION_RANGE, cost)
 
 
 def pair_step_limit(hidden: int) -> int:

@@ -27,7 +27,7 @@ from tests.browser.harness import (
     wait_idle,
 )
 
-LINK = {"T": "250", "rho": "1.3", "act": "relu", "seed": "7", "lang": "ko"}
+LINK = {"T": "150", "rho": "1.3", "act": "relu", "seed": "7", "lang": "ko"}
 HOSTILE = "/?T=abc&rho=nan&H=99999&act=evil&zzz=1"
 # st.warning's content box (Streamlit 1.67: stAlertContent<Kind>); st.exception uses stAlertContentError.
 WARNINGS = '[data-testid="stAlertContentWarning"]'
@@ -86,7 +86,7 @@ def test_cold_link_shows_its_settings_and_the_core_numbers(server, probe):
     assert shown_settings(page, "ko") == expected_shown("ko"), f"URL after load: {page.url}"
     query = current_query(page)  # the address bar must still carry the link, or sharing it again loses settings
     assert {k: query.get(k) for k in LINK} == LINK, f"URL after load: {page.url}"
-    expected = expected_metrics("ko", ProblemSettings(steps=250, rho=1.3, activation="relu", seed=7))
+    expected = expected_metrics("ko", ProblemSettings(steps=int(LINK["T"]), rho=1.3, activation="relu", seed=7))
     assert pick(metric_values(page), expected) == expected
 
 

@@ -85,13 +85,15 @@ def test_link_values_reach_the_widgets(pages, run):
     assert not at.warning
 
 
-def test_budget_caps_the_work(pages, run):
-    at = run(None, T="2000", H="200", band="true")  # the band's SVD a step: beyond the sliders' corner
-    pages.assert_healthy(at)
-    from explorer.shared.i18n import catalogue
+def test_the_band_lowers_h_to_what_it_computes_in_full(pages, run):
+    """The band's SVD a step: with it, H stops at BAND_HIDDEN; a link asking for more is lowered and told."""
+    from explorer.flow.settings import BAND_HIDDEN
 
-    said = catalogue("en")["flow.budget"].split("{used}")[0].format(asked=2000, H=200)  # the sentence up to the count
-    assert any(said in info.value for info in at.info), [info.value for info in at.info]
+    at = run(None, T="2000", H="200", band="true")
+    pages.assert_healthy(at)
+    assert at.slider(key="H").value == BAND_HIDDEN and at.slider(key="T").value == 2000
+    assert any("200" in w.value and str(BAND_HIDDEN) in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not at.info, [info.value for info in at.info]  # no budget notice: all 2000 steps
 
 
 def test_preset_sets_several_controls(pages, run):

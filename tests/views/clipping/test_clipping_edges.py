@@ -62,14 +62,21 @@ def test_report_panels_are_separate_figures_without_subplot_titles():
         assert fig.layout.title.text
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_budget_cut_is_said(pages, lang):
+def test_the_sliders_corner_is_computed_in_full_and_only_past_it_is_cut():
     from explorer.clipping.compute import clipping_problem
     from explorer.shared.settings import ProblemSettings
 
-    used = clipping_problem(ProblemSettings(steps=2000, hidden=256)).steps
-    assert used < 2000
-    at = pages.run("clipping", T="2000", H="256", lang=lang)
+    assert clipping_problem(ProblemSettings(steps=2000, hidden=256)).steps == 2000
+    assert clipping_problem(ProblemSettings(steps=8000, hidden=256)).steps < 8000  # the guard, past the sliders
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_budget_cut_is_said(pages, lang, monkeypatch):
+    """If the guard ever cuts (here forced to 20 steps), the page says so with both numbers."""
+    from explorer.clipping import compute
+
+    monkeypatch.setattr(compute, "steps_within", lambda steps, *_: min(steps, 20))
+    at = pages.run("clipping", T="100", H="8", lang=lang)
     pages.assert_healthy(at)
     text = " ".join(m.value for m in at.info)
-    assert "2000" in text and f"{used}" in text
+    assert "100" in text and "20" in text

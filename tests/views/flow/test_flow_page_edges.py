@@ -97,15 +97,18 @@ def test_the_band_is_described_only_when_drawn(pages):
     assert band_sentence in texts(pages.run("flow", T="30", H="4", band="true"))
 
 
-def test_a_capped_t_is_said_next_to_the_charts(pages):
-    """/?T=2000&H=256&band=true computes fewer steps: the notice names both numbers, just above the charts."""
-    at = pages.run("flow", T="2000", H="256", band="true")
+def test_a_capped_t_is_said_next_to_the_charts(pages, monkeypatch):
+    """If the guard ever cuts T (here forced to 40 steps), the notice names both numbers, just above the charts."""
+    from explorer.flow import compute
+
+    monkeypatch.setattr(compute, "steps_within", lambda steps, *_: min(steps, 40))
+    at = pages.run("flow", T="300", H="8", seed="11")
     pages.assert_healthy(at)
     info = [e.value for e in at.info]
     spec = pages.chart_spec(at, "flow_jac")
     used = len(pages.decode(spec["data"][-1]["x"])) - 1
-    assert used < 2000 and any("T = 2000" in text and f"first {used} steps" in text for text in info)
+    assert used == 40 and any("T = 300" in text and f"first {used} steps" in text for text in info)
     # the notice is the last element drawn before the first chart
     order = [node.type for node in at.main]
     first_chart = next(i for i, node in enumerate(at.main) if node.type == "plotly_chart")
-    assert order[first_chart - 1] == "info" and "T = 2000" in list(at.main)[first_chart - 1].value
+    assert order[first_chart - 1] == "info" and "T = 300" in list(at.main)[first_chart - 1].value

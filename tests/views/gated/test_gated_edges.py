@@ -90,11 +90,14 @@ def test_heading_follows_the_lstm_loss(pages):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_budget_cut_is_said_next_to_the_charts(pages, lang):
+def test_a_link_past_the_range_is_lowered_said_and_computed_in_full(pages, lang):
+    """/gated?T=2000&H=256: H is set to the page's maximum (named in a warning) and all 2000 steps are drawn."""
+    from explorer.gated.settings import GATED_RANGE
+
     at = pages.run("gated", T="2000", H="256", lang=lang)
     pages.assert_healthy(at)
+    assert at.slider(key="H").value == GATED_RANGE.hidden
     grad = pages.chart_spec(at, "gated_grad")
-    drawn = max(trace_points(pages, grad).values())
-    assert drawn < 2000
+    assert max(trace_points(pages, grad).values()) == 2000
     text = notices(at)
-    assert "2000" in text and str(drawn) in text
+    assert "256" in text and str(GATED_RANGE.hidden) in text

@@ -8,7 +8,7 @@ from bptt_core import INPUT_SIZE, OUTPUT_SIZE, Problem
 from explorer.gated import compute
 from explorer.gated.compute import gated_problem
 from explorer.gated.report import gated_flow
-from explorer.shared import budget
+from explorer.gated.settings import GATED_RANGE
 from explorer.shared.settings import ProblemSettings
 
 SMALL = {"T": "30", "H": "4"}  # keeps every AppTest run well under a second
@@ -79,11 +79,12 @@ def test_rnn_overflow_keeps_the_defined_prefix():
         assert np.all(np.isfinite(curve))
 
 
-def test_work_budget_counts_the_lstm_state():
-    for hidden in (1, 4, 32, 64, 128, 256):
-        steps = gated_problem(ProblemSettings(steps=2000, hidden=hidden)).steps
-        cost = 2 * (hidden**3 + budget.STEP_OVERHEAD) + (2 * hidden) ** 3 + budget.STEP_OVERHEAD
-        assert steps == 2000 or (steps * cost <= budget.WORK_BUDGET < (steps + 1) * cost)
+def test_every_h_of_the_range_gets_all_of_t_and_past_it_fewer():
+    top = GATED_RANGE.hidden
+    for hidden in (1, 4, 32, 64, top):
+        assert gated_problem(ProblemSettings(steps=2000, hidden=hidden)).steps == 2000
+    past = [gated_problem(ProblemSettings(steps=2000, hidden=hidden)).steps for hidden in (top + 8, 128, 256)]
+    assert past == sorted(past, reverse=True) and past[0] < 2000 and past[-1] < past[0]
 
 
 # ---------------------------------------------------------------- page
@@ -113,9 +114,7 @@ def test_forget_bias_from_the_link_reaches_the_computation(pages, run):
 
 
 def test_budget_cap_is_announced(pages, run, monkeypatch):
-    per_step = 2 * (4**3 + budget.STEP_OVERHEAD) + 8**3 + budget.STEP_OVERHEAD  # H = 4
-    monkeypatch.setattr(budget, "WORK_BUDGET", 20 * per_step)  # at most 20 steps
-    monkeypatch.setattr(compute, "affordable_steps", lambda s, c: budget.affordable_steps(s, c, 20 * per_step))
+    monkeypatch.setattr(compute, "steps_within", lambda steps, *_: min(steps, 20))  # the guard forced to 20 steps
     at = run(**SMALL)
     pages.assert_healthy(at)
     assert at.info and "20" in at.info[0].value

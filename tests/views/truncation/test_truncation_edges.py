@@ -104,13 +104,13 @@ def test_timeline_words_are_slanted():
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_budget_cut_is_said(pages, lang):
-    from explorer.shared.settings import ProblemSettings
-    from explorer.truncation.compute import page_steps
+def test_a_link_past_the_range_is_lowered_and_said(pages, lang):
+    """/truncation?T=2000&H=256: both set to the page's maxima, both named, and that T computed in full."""
+    from explorer.truncation.settings import TRUNCATION_RANGE as top
 
-    used = page_steps(ProblemSettings(steps=2000, hidden=256))
-    assert used < 2000
     at = pages.run("truncation", T="2000", H="256", lang=lang)
     pages.assert_healthy(at)
-    text = notices(at)
-    assert "2000" in text and f"{used}" in text
+    assert (at.slider(key="T").value, at.slider(key="H").value) == (top.steps, top.hidden)
+    text = " ".join(w.value for w in at.warning)
+    assert all(str(n) in text for n in (2000, 256, top.steps, top.hidden)), text
+    assert at.metric[-1].value == str(top.steps)  # "steps T used"

@@ -74,7 +74,8 @@ def test_agreement_and_spread_reports_are_finite_and_consistent():
 
 def test_budget_caps_steps_and_pair_norms():
     assert page_steps(ProblemSettings()) == 100  # defaults: untouched
-    assert page_steps(ProblemSettings(steps=2000, hidden=256)) < 50
+    assert page_steps(ProblemSettings(steps=200, hidden=128)) == 200  # the range's corner: all of it
+    assert page_steps(ProblemSettings(steps=2000, hidden=256)) < 100  # past the range: the guard
     assert pair_step_limit(256) < pair_step_limit(32) <= 256
 
 
