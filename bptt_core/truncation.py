@@ -329,32 +329,95 @@ def per_step_contributions(model, result, truncation: Truncation | None, *, para
     loss_steps = np.abs(g).sum(axis=(0, 2)) > 0
     if steps > PAIR_STEP_LIMIT:
         return StepContributions(weights, weights != 0, loss_steps, param, None, None, None)
+    sweep = _sweeps_one_sequence if g.shape[0] == 1 else _sweeps_each
+    with np.errstate(divide="ignore", under="ignore"):
+        pair, log_kept, log_dropped = sweep(cell, result.cache, g, weights, loss_steps, param)
+    return StepContributions(weights, weights != 0, loss_steps, param, pair, log_kept, log_dropped)
+
+
+def _sweeps_each(cell, cache, g: np.ndarray, weights: np.ndarray, loss_steps: np.ndarray, param: str):
+    """Per-path log10 norms, one backward sweep per loss step s (any batch size N).
+
+    g: (N, T, S) direct gradients; weights: (T, T) w[s, t]; loss_steps: (T,) bool.
+    Returns (pair: (T, T), log_kept: (T,), log_dropped: (T,)).
+    """
+    steps = g.shape[1]
     pair = np.full((steps, steps), -np.inf)
-    shape = getattr(model, param).shape
+    shape = getattr(cache.model, param).shape
     kept = [_LogAccumulator(shape) for _ in range(steps)]
     dropped = [_LogAccumulator(shape) for _ in range(steps)]
-    cache = result.cache
-    with np.errstate(divide="ignore", under="ignore"):
-        for s in np.flatnonzero(loss_steps) + 1:
-            ds, e = _unit(g[:, s - 1])
-            for t in range(s, 0, -1):
-                dpre_t, ds_prev = cell.step_backward(ds, cache, t)
-                term = cell.step_param_grads(dpre_t, cache, t)[param]
-                norm = np.linalg.norm(term)
-                if norm > 0 and np.isfinite(e):
-                    pair[s - 1, t - 1] = e + np.log10(norm)
-                    w = weights[s - 1, t - 1]
-                    unit = term / norm
-                    kept[t - 1].add(pair[s - 1, t - 1] + _log10_abs(w), np.sign(w) * unit)
-                    dropped[t - 1].add(
-                        pair[s - 1, t - 1] + _log10_abs(1.0 - w),
-                        np.sign(1.0 - w) * unit,
-                    )
-                ds, de = _unit(ds_prev)
-                e += de
-    log_kept = np.array([acc.log10_norm() for acc in kept])
-    log_dropped = np.array([acc.log10_norm() for acc in dropped])
-    return StepContributions(weights, weights != 0, loss_steps, param, pair, log_kept, log_dropped)
+    for s in np.flatnonzero(loss_steps) + 1:
+        ds, e = _unit(g[:, s - 1])
+        for t in range(s, 0, -1):
+            dpre_t, ds_prev = cell.step_backward(ds, cache, t)
+            term = cell.step_param_grads(dpre_t, cache, t)[param]
+            norm = np.linalg.norm(term)
+            if norm > 0 and np.isfinite(e):
+                pair[s - 1, t - 1] = e + np.log10(norm)
+                w = weights[s - 1, t - 1]
+                unit = term / norm
+                kept[t - 1].add(pair[s - 1, t - 1] + _log10_abs(w), np.sign(w) * unit)
+                dropped[t - 1].add(pair[s - 1, t - 1] + _log10_abs(1.0 - w), np.sign(1.0 - w) * unit)
+            ds, de = _unit(ds_prev)
+            e += de
+    return pair, np.array([acc.log10_norm() for acc in kept]), np.array([acc.log10_norm() for acc in dropped])
+
+
+def _sweeps_one_sequence(cell, cache, g: np.ndarray, weights: np.ndarray, loss_steps: np.ndarray, param: str):
+    """The same for N = 1, every loss step's sweep at once: one step_backward per step t.
+
+    With one sequence the batch axis is free: row m carries the sweep of loss step s_m, each row
+    kept at unit norm with its own log10 scale e_m. A row joins at t = s_m. The kept and dropped
+    sums of step t are linear in the sweeps' dpre_t (step_param_grads is linear in it), so they
+    are summed as rows, sum_m w[s_m, t] 10^e_m dpre_m, and mapped to the parameter once per step.
+    Same shapes and results as _sweeps_each (tests/core/test_truncation_clipping.py).
+    """
+    steps = g.shape[1]
+    sources = np.flatnonzero(loss_steps)  # s_m - 1
+    pair = np.full((steps, steps), -np.inf)
+    log_kept, log_dropped = np.full(steps, -np.inf), np.full(steps, -np.inf)
+    rows = np.zeros((sources.size, g.shape[2]))  # (M, S) the sweeps' unit dL/ds_t
+    e = np.full(sources.size, -np.inf)  # (M,) log10 scale of each row
+    for t in range(steps, 0, -1):
+        if loss_steps[t - 1]:  # loss step t's sweep joins
+            joining = sources == t - 1
+            rows[joining], e[joining] = _row_units(g[0, t - 1][None])
+        live = sources >= t - 1  # sweeps that have started (s_m >= t)
+        dpre, ds_prev = cell.step_backward(rows[live], cache, t)  # (A, G), (A, S)
+        scale, s_live = e[live], sources[live]
+        norms = np.array([np.linalg.norm(cell.step_param_grads(d[None], cache, t)[param]) for d in dpre])
+        counted = (norms > 0) & np.isfinite(scale)
+        pair[s_live[counted], t - 1] = scale[counted] + np.log10(norms[counted])
+        w = weights[s_live, t - 1]
+        for out, coef in ((log_kept, w), (log_dropped, 1.0 - w)):
+            out[t - 1] = _log10_norm_of_sum(cell, cache, t, param, dpre[counted], scale[counted], coef[counted])
+        rows[live], de = _row_units(ds_prev)
+        e[live] = scale + de
+    return pair, log_kept, log_dropped
+
+
+def _row_units(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of v (M, S) as (row / ||row||, log10 ||row||): _unit row by row (NaN counts as 0)."""
+    v = np.where(np.isnan(v), 0.0, v)
+    top = np.max(np.abs(v), axis=1) if v.shape[1] else np.zeros(v.shape[0])
+    ok = (top > 0) & np.isfinite(top)
+    norm = np.where(ok, top * np.linalg.norm(v / np.where(ok, top, 1.0)[:, None], axis=1), top)
+    units = np.where(ok[:, None], v / np.where(ok, norm, 1.0)[:, None], v)
+    return units, np.log10(norm)
+
+
+def _log10_norm_of_sum(cell, cache, t: int, param: str, dpre: np.ndarray, scale: np.ndarray, coef: np.ndarray) -> float:
+    """log10 || sum_m coef_m 10^scale_m term_t(dpre_m) ||, the terms summed before the map (it is linear).
+
+    dpre: (A, G) unit rows; scale: (A,) finite log10 scales; coef: (A,) weights (0 drops a row).
+    """
+    logs = scale + np.log10(np.abs(coef))
+    if not np.any(np.isfinite(logs)):
+        return -np.inf
+    top = np.max(logs[np.isfinite(logs)])
+    mix = np.where(np.isfinite(logs), np.sign(coef) * 10.0 ** (logs - top), 0.0) @ dpre
+    norm = np.linalg.norm(cell.step_param_grads(mix[None], cache, t)[param])
+    return float(top + np.log10(norm)) if norm > 0 else -np.inf
 
 
 def _unit(v: np.ndarray) -> tuple[np.ndarray, float]:

@@ -18,7 +18,10 @@ from explorer.truncation.report import AGREEMENT_POINTS, agreement_report, chose
 from explorer.truncation.settings import MAX_SEEDS, TRUNCATION_RANGE, TruncationSettings
 
 STEP_CAP = TRUNCATION_RANGE.steps  # the path-mask heatmap draws T^2 cells: beyond this it stops being readable
-PATH_COST = 2.8  # one path of the per-path norms (O(T^2) of them) costs about 2.8 backward steps (measured)
+# One path of the per-path norms (T (T + 1) / 2 of them) costs about 0.16 backward steps: every loss
+# step's sweep runs at once (bptt_core.truncation), leaving one parameter term a path (measured
+# 2026-12-06: 7.5 us a path at H = 32, 35 us at H = 128). So the whole range, T = 200 at H = 128, fits.
+PATH_COST = 0.16
 SWEEPS = 2 * AGREEMENT_POINTS + MAX_SEEDS + 4  # TBPTT(k, 2k) sweeps ~2T steps per k; the budget assumes the most seeds
 
 

@@ -220,6 +220,27 @@ def test_per_step_contributions_kept_and_dropped(cell):
                 np.testing.assert_allclose(got, np.log10(norm), atol=1e-10)
 
 
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("loss_steps", ["all", "last"])
+def test_one_sequence_runs_every_sweep_at_once_with_the_same_numbers(cell, loss_steps):
+    """N = 1 takes the batched path (all loss steps' sweeps at once): checked against explicit Jacobians."""
+    model, xs, y = make_case(cell, n=1, steps=8)
+    full = bc.bptt(model, xs, y, loss_steps=loss_steps)
+    spec = Chunked(3)
+    contrib = per_step_contributions(model, full, spec)
+    terms = path_terms(model, full)
+    mask = path_mask(spec, 8)
+    for (s, t), term in terms.items():
+        norm = np.linalg.norm(term["W_h"])
+        expected = np.log10(norm) if norm > 0 else -np.inf
+        np.testing.assert_allclose(contrib.log10_pair[s - 1, t - 1], expected, atol=1e-10)
+    for t in range(1, 9):
+        for got, keep in ((contrib.log10_kept[t - 1], True), (contrib.log10_dropped[t - 1], False)):
+            want = sum(terms[s, t]["W_h"] for s in range(t, 9) if mask[s - 1, t - 1] == keep)
+            norm = np.linalg.norm(want)
+            assert got == -np.inf if norm == 0 else abs(got - np.log10(norm)) < 1e-10
+
+
 def test_per_step_contributions_log_domain_survives_underflow():
     """A linear RNN with W_h = 0.01 I over 200 steps: terms near 1e-396 (below float64) keep their exponent."""
     steps = 200

@@ -16,6 +16,7 @@ from explorer.truncation.report import (
     run_sequence,
     spread_report,
 )
+from explorer.truncation.settings import TRUNCATION_RANGE
 
 SMALL = Problem(steps=6, hidden=3, rho=0.9, seed=1)
 SMALL_LINK = {"T": "12", "H": "4"}  # keeps each AppTest run short
@@ -77,6 +78,7 @@ def test_budget_caps_steps_and_pair_norms():
     assert page_steps(ProblemSettings(steps=200, hidden=128)) == 200  # the range's corner: all of it
     assert page_steps(ProblemSettings(steps=2000, hidden=256)) < 100  # past the range: the guard
     assert pair_step_limit(256) < pair_step_limit(32) <= 256
+    assert pair_step_limit(TRUNCATION_RANGE.hidden) >= TRUNCATION_RANGE.steps  # per-path norms: the whole range
 
 
 # ---------------------------------------------------------------- the page
