@@ -81,18 +81,19 @@ class FlowSettings:
 
 # H where the flow page's options still finish T = 2000 within 2 s here (benchmarks/worst_links.py,
 # 2026-12-06, one uncached rerun under AppTest): the band (one SVD a step) 1.5 s at H = 112;
-# a second vanilla RNN 1.8 s at H = 192, so 176; a compared LSTM (2H x 2H Jacobians) 1.4 s at H = 96
-# but 2.2 s with the band as well, so 80.
+# a second vanilla RNN 1.8 s at H = 192, so 176; a compared LSTM (2H x 2H Jacobians) 1.4 s at H = 96,
+# but 2.2 s with the band as well: 80 then (1.5 s).
 BAND_HIDDEN = 112
 COMPARE_HIDDEN = 176
-LSTM_HIDDEN = 80
+LSTM_HIDDEN = 96
+LSTM_BAND_HIDDEN = 80
 
 
 def ranges(problem: ProblemSettings, flow: FlowSettings) -> Range:
     """The flow page's range: the sidebar's own (T = 2000, H = 256), narrower for the band and compare mode."""
     span = FULL
     if flow.compare and flow.cell2 == "lstm":
-        span = Range(hidden=LSTM_HIDDEN, reason="flow.range.lstm")
+        span = Range(hidden=LSTM_BAND_HIDDEN if problem.band else LSTM_HIDDEN, reason="flow.range.lstm")
     elif flow.compare and flow.differs(problem):
         span = Range(hidden=COMPARE_HIDDEN, reason="flow.range.compare")
     if problem.band and BAND_HIDDEN < span.hidden:
