@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from explorer.shared.fields import ChoiceField, IntField
 from explorer.shared.ranges import Range
-from explorer.shared.settings import ProblemSettings, setting
+from explorer.shared.settings import setting
 
 CELLS = ("rnn", "lstm", "gru")
 MAX_EXPONENTS = 8
@@ -27,7 +27,3 @@ class DynamicsSettings:
 # Eight exponents of the LSTM's 2H state over T = 2000 steps take 1.4 s at H = 192 and 2.8 s at
 # H = 256 here (the GRU 2.7 s; benchmarks/worst_links.py, 2026-12-06).
 DYNAMICS_RANGE = Range(hidden=192, reason="dynamics.range")
-
-
-def ranges(problem: ProblemSettings, dynamics: DynamicsSettings) -> Range:
-    return DYNAMICS_RANGE

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from explorer.shared.fields import FloatField
 from explorer.shared.ranges import Range
-from explorer.shared.settings import ProblemSettings, setting
+from explorer.shared.settings import setting
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,3 @@ class GatedSettings:
 # Three cells a step, the LSTM's Jacobians 2H x 2H: T = 2000 takes 1.4 s at H = 80 here and 2.0 s
 # at H = 96 (benchmarks/worst_links.py, 2026-12-06).
 GATED_RANGE = Range(hidden=80, reason="gated.range")
-
-
-def ranges(problem: ProblemSettings, gated: GatedSettings) -> Range:
-    return GATED_RANGE

@@ -34,12 +34,12 @@ def jacobian_chain_cost(state_size: int, cells: int = 1, svd: bool = False) -> f
 
 
 def steps_within(steps: int, hidden: int, span: Range, cost: Callable[[int], float]) -> int:
-    """T capped to the work of the page's range corner (span.steps steps at H = span.hidden).
+    """T capped to the page's range: at most span.steps, and the work of its corner (H = span.hidden).
 
     cost(H): the page's work per step, growing with H. Inside the range every step is computed;
     only a setting past the sliders' maxima is cut, to the steps the corner's work pays for.
     """
-    return affordable_steps(steps, cost(hidden), span.steps * cost(span.hidden))
+    return affordable_steps(min(steps, span.steps), cost(hidden), span.steps * cost(span.hidden))
 
 
 def backward_sweeps_cost(hidden: int, sweeps: int) -> float:

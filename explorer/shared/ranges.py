@@ -2,8 +2,9 @@
 
 The sidebar is shared, but the pages' work per step is not: the flow view multiplies one H x H
 matrix a step, the gated view runs three cells (the LSTM's state is 2H), the band adds an SVD a
-step. Each view declares a function ranges(problem, *view_settings) -> Range (in its settings.py);
-the frame asks it before drawing the sidebar and gives the sliders that page's maxima. A value
+step. Each view registers a function ranges(problem, *view_settings) -> Range with its View
+(fixed(span) for a page whose range does not depend on its settings; the flow view's own in its
+settings.py); the frame asks it before drawing the sidebar and gives the sliders that page's maxima. A value
 above them (a link, or a page switch) is set to the maximum and named above the page. Each
 page's work budget is its range's corner, so inside the ranges nothing is cut; the budget only
 guards against anything that gets past the sliders. benchmarks/worst_links.py times each corner.
@@ -11,6 +12,7 @@ guards against anything that gets past the sliders. benchmarks/worst_links.py ti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from explorer.shared.settings import ProblemSettings, specs
@@ -40,6 +42,13 @@ class Range:
 FULL = Range()
 
 
-def full_range(problem: ProblemSettings, *view_settings) -> Range:
-    """The sidebar's own range: for pages whose worst setting already fits."""
-    return FULL
+def fixed(span: Range) -> Callable[..., Range]:
+    """A view's ranges function for a page whose range does not depend on its settings."""
+
+    def ranges(problem: ProblemSettings, *view_settings) -> Range:
+        return span
+
+    return ranges
+
+
+full_range = fixed(FULL)  # the sidebar's own range: for pages whose worst setting already fits

@@ -17,7 +17,6 @@ from explorer.shared.settings import ProblemSettings
 from explorer.truncation.report import AGREEMENT_POINTS, agreement_report, chosen_report, spread_report
 from explorer.truncation.settings import MAX_SEEDS, TRUNCATION_RANGE, TruncationSettings
 
-STEP_CAP = TRUNCATION_RANGE.steps  # the path-mask heatmap draws T^2 cells: beyond this it stops being readable
 # One path of the per-path norms (T (T + 1) / 2 of them) costs about 0.16 backward steps: every loss
 # step's sweep runs at once (bptt_core.truncation), leaving one parameter term a path (measured
 # 2026-12-06: 7.5 us a path at H = 32, 35 us at H = 128). So the whole range, T = 200 at H = 128, fits.
@@ -27,12 +26,11 @@ SWEEPS = 2 * AGREEMENT_POINTS + MAX_SEEDS + 4  # TBPTT(k, 2k) sweeps ~2T steps p
 
 def page_steps(settings: ProblemSettings) -> int:
     """T for the whole page: all of it inside the range; past it, what the range corner's sweeps pay for."""
-    steps = min(STEP_CAP, settings.steps)
 
     def cost(hidden: int) -> float:
         return jacobian_chain_cost(hidden) + backward_sweeps_cost(hidden, SWEEPS)
 
-    return steps_within(steps, settings.hidden, TRUNCATION_RANGE, cost)
+    return steps_within(settings.steps, settings.hidden, TRUNCATION_RANGE, cost)
 
 
 def pair_step_limit(hidden: int) -> int:

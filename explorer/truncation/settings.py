@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from explorer.shared.fields import ChoiceField, FloatField, IntField
 from explorer.shared.ranges import Range
-from explorer.shared.settings import ProblemSettings, setting
+from explorer.shared.settings import setting
 from explorer.truncation.report import KINDS
 
 MAX_WINDOW = 200  # k, k1, k2: the view uses at most 200 steps anyway
@@ -30,7 +30,3 @@ class TruncationSettings:
 # pass (one sweep per k and per seed): T = 200 with 50 seeds takes 0.8 s at H = 128 and 2.2 s at
 # H = 256 here (benchmarks/worst_links.py, 2026-12-06).
 TRUNCATION_RANGE = Range(steps=200, hidden=128, reason="truncation.range")
-
-
-def ranges(problem: ProblemSettings, truncation: TruncationSettings) -> Range:
-    return TRUNCATION_RANGE
